@@ -1,0 +1,128 @@
+"""Configuration classes read from environment variables.
+
+Every setting has a safe default for development; `ProductionConfig` refuses to
+start without a real SECRET_KEY.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+DEFAULT_SECRET = "dev-insecure-change-me"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _translation_dirs() -> str:
+    root = BASE_DIR / "grants" / "translations"
+    dirs = sorted(str(p) for p in root.iterdir() if p.is_dir()) if root.exists() else []
+    return ";".join(dirs)
+
+
+def _database_url(url: str | None) -> str:
+    url = url or f"sqlite:///{INSTANCE_DIR / 'grants.sqlite3'}"
+    # psycopg 3 is the PostgreSQL driver; accept the usual short spellings.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL"))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Mail (SMTP). Messages are queued in the outbox and sent by `flask outbox deliver`.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "grants@localhost")
+    OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 5)
+    OUTBOX_BACKOFF_SECONDS = _int("OUTBOX_BACKOFF_SECONDS", 60)
+    # Show the outbox page to admins (development and demo).
+    OUTBOX_PAGE = _bool("OUTBOX_PAGE", True)
+
+    # Public address of the site, used for links in mail sent from commands.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    UPLOAD_ROOT = os.environ.get("UPLOAD_ROOT", str(INSTANCE_DIR / "uploads"))
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 12 * 1024 * 1024)
+
+    BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "zh_CN")
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = _translation_dirs()
+    LANGUAGES = {"zh_CN": "中文", "en": "English"}
+    DISPLAY_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai")
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    WTF_CSRF_TIME_LIMIT = None
+
+    # The funding body that publishes calls (used in notices, contracts and open data).
+    FUNDER_NAME = os.environ.get("FUNDER_NAME", "嘉兴市民政局")
+    FUNDER_USCC = os.environ.get("FUNDER_USCC", "11330400002586130C")
+    OPEN_DATA_PREFIX = os.environ.get("OPEN_DATA_PREFIX", "jxmz")
+    # Public holidays (YYYY-MM-DD, comma separated) skipped when counting working days.
+    PUBLIC_HOLIDAYS = os.environ.get("PUBLIC_HOLIDAYS", "")
+
+    PAGE_SIZE = _int("PAGE_SIZE", 20)
+    ENV_NAME = "development"
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    # Still scrypt, at a low work factor so the suite's thousands of logins stay fast.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+    MAIL_PORT = 0
+    ENV_NAME = "testing"
+
+
+class ProductionConfig(Config):
+    OUTBOX_PAGE = _bool("OUTBOX_PAGE", False)
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    ENV_NAME = "production"
+
+    @classmethod
+    def check(cls) -> None:
+        if not cls.SECRET_KEY or cls.SECRET_KEY == DEFAULT_SECRET or len(cls.SECRET_KEY) < 16:
+            raise RuntimeError(
+                "SECRET_KEY is missing or is the development default; set a random value "
+                "of at least 16 characters before starting in production."
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,102 @@
+"""Grant management for 公益创投 and 政府购买服务."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+from config import CONFIGS, BASE_DIR, INSTANCE_DIR
+
+
+def create_app(config=None) -> Flask:
+    """Application factory.
+
+    `config` may be a name ('development', 'testing', 'production'), a config class, or a
+    dict of overrides applied on top of the environment's configuration.
+    """
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        instance_relative_config=True,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder="static",
+    )
+    overrides = None
+    if isinstance(config, dict):
+        overrides = config
+        config = None
+    if config is None:
+        config = os.environ.get("GRANTS_ENV", "development")
+    if isinstance(config, str):
+        config = CONFIGS[config]
+    app.config.from_object(config)
+    if overrides:
+        app.config.update(overrides)
+    if hasattr(config, "check"):
+        config.check()
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from grants import errors, cli, templating
+
+    errors.init_app(app)
+    cli.init_app(app)
+    templating.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from grants.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_locale_selector, timezone_selector=lambda: "UTC")
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+
+    from grants import models  # noqa: F401  (register all tables)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        ident, _, token = (user_id or "").partition(":")
+        if not ident.isdigit() or not token:
+            return None
+        user = db.session.get(models.User, int(ident))
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+
+def _locale_selector():
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    lang = session.get("lang")
+    if lang in languages:
+        return lang
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _register_blueprints(app: Flask) -> None:
+    from grants.admin.views import bp as admin_bp
+    from grants.auth.views import bp as auth_bp
+    from grants.main.views import bp as main_bp
+    from grants.organisations.views import bp as organisations_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(organisations_bp, url_prefix="/organisations")
+    app.register_blueprint(admin_bp, url_prefix="/admin")

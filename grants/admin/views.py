@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from grants import permissions
+from grants.admin.forms import ConfirmForm, UserCreateForm, UserEditForm
+from grants.models import AuditEvent, OutboxMessage, User
+from grants.services import ServiceError, accounts
+from grants.views import apply_field_errors, get_or_404, paginate
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    if not permissions.can_manage_users(current_user):
+        abort(403)
+
+
+@bp.route("/users")
+def users():
+    stmt = select(User).order_by(User.id)
+    q = (request.args.get("q") or "").strip()
+    if q:
+        stmt = stmt.where(or_(User.name.contains(q, autoescape=True), User.email.contains(q.lower(), autoescape=True)))
+    role = request.args.get("role")
+    if role:
+        from grants.models import UserRole
+
+        stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    return render_template("admin/users.html", page=paginate(stmt), q=q, role=role, confirm=ConfirmForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def user_new():
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                current_user, email=form.email.data, name=form.name.data, password=form.password.data,
+                roles=form.roles.data, phone=form.phone.data or None, affiliation=form.affiliation.data or None,
+            )
+        except ServiceError as exc:
+            apply_field_errors(form, exc)
+        else:
+            flash(_("User %(email)s created.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<user_id>", methods=["GET", "POST"])
+def user_edit(user_id):
+    user = get_or_404(User, user_id)
+    form = UserEditForm(obj=user)
+    if request.method == "GET":
+        form.roles.data = sorted(user.roles)
+    if form.validate_on_submit():
+        accounts.update_user(current_user, user, name=form.name.data, roles=form.roles.data,
+                             affiliation=form.affiliation.data, phone=form.phone.data)
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user, confirm=ConfirmForm())
+
+
+@bp.route("/users/<user_id>/active", methods=["POST"])
+def user_active(user_id):
+    user = get_or_404(User, user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        active = request.form.get("active") == "1"
+        try:
+            accounts.set_active(current_user, user, active)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("%(email)s can log in again.", email=user.email) if active
+                  else _("%(email)s is deactivated and can no longer log in.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/outbox")
+def outbox():
+    if not permissions.can_view_outbox(current_user, current_app.config):
+        abort(404)
+    stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    status = request.args.get("status")
+    if status in ("queued", "sent", "failed"):
+        stmt = stmt.where(OutboxMessage.status == status)
+    return render_template("admin/outbox.html", page=paginate(stmt), status=status)
+
+
+@bp.route("/audit")
+def audit():
+    stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
+    object_type = request.args.get("object_type")
+    if object_type:
+        stmt = stmt.where(AuditEvent.object_type == object_type)
+    return render_template("admin/audit.html", page=paginate(stmt), object_type=object_type)

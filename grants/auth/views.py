@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from grants.auth.forms import LoginForm, PasswordChangeForm
+from grants.extensions import limiter
+from grants.services import ServiceError, accounts
+from grants.views import safe_local_url, apply_field_errors
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
+            inactive = accounts.find_by_email(form.email.data)
+            if inactive is not None and not inactive.active and inactive.check_password(form.password.data):
+                form.email.errors.append(_("This account has been deactivated. Please contact the bureau."))
+            else:
+                form.password.errors.append(_("The email address or password is not correct."))
+        else:
+            accounts.record_login(user)
+            lang = session.get("lang")
+            session.clear()  # a fresh session (and CSRF token) at every login
+            if lang:
+                session["lang"] = lang
+            login_user(user, remember=form.remember.data)
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
+            return redirect(safe_local_url(request.args.get("next")) or url_for("main.dashboard"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data, form.new.data)
+        except ServiceError as exc:
+            apply_field_errors(form, exc)
+        else:
+            login_user(current_user._get_current_object())  # keep this session, end the others
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.dashboard"))
+    return render_template("auth/password.html", form=form)

@@ -1,0 +1,54 @@
+"""flask commands: seed-demo, create-user, outbox deliver."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from grants.models import ROLES
+from grants.services import ServiceError, accounts
+
+outbox_cli = AppGroup("outbox", help="The mail outbox.")
+
+
+@outbox_cli.command("deliver")
+@click.option("--limit", default=200, show_default=True, help="At most this many messages per run.")
+def outbox_deliver(limit):
+    """Send queued mail over SMTP (retries with back-off; run from cron every minute)."""
+    from grants.services.outbox import deliver
+
+    counts = deliver(limit=limit)
+    click.echo(f"sent={counts['sent']} retry={counts['retry']} failed={counts['failed']}")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", "roles", multiple=True, type=click.Choice(ROLES), help="Repeat for several roles.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user(email, name, roles, password):
+    """Create a user (for example the first administrator)."""
+    if len(password) < 10:
+        raise click.UsageError("the password needs at least 10 characters")
+    try:
+        user = accounts.create_user(None, email=email, name=name, password=password, roles=roles)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"created user {user.id} {user.email} roles={','.join(sorted(user.roles)) or '-'}")
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Load the Chinese demo data (idempotent: running it again changes nothing)."""
+    from grants.seed import run
+
+    logins = run()
+    click.echo("Demo logins (password for all: %s):" % current_app.config.get("DEMO_PASSWORD", "demo-password-2026"))
+    for role, email in logins:
+        click.echo(f"  {role:<16} {email}")
+
+
+def init_app(app) -> None:
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(create_user)
+    app.cli.add_command(seed_demo)

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import JSON
+
+from grants.extensions import db
+from grants.models.types import Money, UTCDateTime, utcnow
+
+CALL_STATUSES = ("draft", "open", "closed", "decided", "archived")
+# Service categories offered on calls (key -> label in grants/labels.py).
+CATEGORIES = ("elderly", "disability", "youth", "community", "emergency", "other")
+RANKING_METHODS = ("mean", "trimmed", "calibrated")
+TRANCHE_CONDITIONS = ("signing", "milestone", "final")
+
+
+class Call(db.Model):
+    """A call for proposals (项目征集) with its budget, rules, rubric and tranche plan."""
+
+    __tablename__ = "calls"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft','open','closed','decided','archived')", name="status_known"),
+        CheckConstraint("budget_pool >= 0 AND per_project_cap >= 0", name="amounts_nonneg"),
+        CheckConstraint("per_project_cap <= budget_pool", name="cap_within_pool"),
+        CheckConstraint("closes_at > opens_at", name="window_order"),
+        CheckConstraint("reviewers_per_proposal >= 1", name="reviewers_positive"),
+        CheckConstraint("min_matching_share >= 0 AND min_matching_share <= 100", name="matching_pct"),
+        CheckConstraint("max_personnel_share >= 0 AND max_personnel_share <= 100", name="personnel_pct"),
+        CheckConstraint("ranking_method IN ('mean','trimmed','calibrated')", name="ranking_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    categories: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+
+    budget_pool = mapped_column(Money, nullable=False)
+    per_project_cap = mapped_column(Money, nullable=False)
+    # Percentages (0-100, two decimals).
+    min_matching_share: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    max_personnel_share: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("30"))
+    max_proposals_per_org: Mapped[int] = mapped_column(Integer, default=1)
+    term_min_months: Mapped[int] = mapped_column(Integer, default=1)
+    term_max_months: Mapped[int] = mapped_column(Integer, default=12)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    allow_resubmit: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    # Eligibility rules (each optional).
+    min_grade: Mapped[int | None] = mapped_column(Integer)
+    min_years_registered: Mapped[int | None] = mapped_column(Integer)
+    require_verified: Mapped[bool] = mapped_column(Boolean, default=True)
+    require_inspection_passed: Mapped[bool] = mapped_column(Boolean, default=False)
+    exclude_blacklisted: Mapped[bool] = mapped_column(Boolean, default=True)
+    districts: Mapped[list | None] = mapped_column(JSON)
+
+    # Review settings.
+    reviewers_per_proposal: Mapped[int] = mapped_column(Integer, default=3)
+    blind_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_scores_after_submit: Mapped[bool] = mapped_column(Boolean, default=True)
+    review_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ranking_method: Mapped[str] = mapped_column(String(20), default="trimmed")
+    disagreement_threshold: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("15"))
+    notice_working_days: Mapped[int] = mapped_column(Integer, default=5)
+
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    criteria: Mapped[list[RubricCriterion]] = relationship(
+        back_populates="call", cascade="all, delete-orphan", order_by="RubricCriterion.position"
+    )
+    tranches: Mapped[list[TrancheRule]] = relationship(
+        back_populates="call", cascade="all, delete-orphan", order_by="TrancheRule.position"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Call {self.id} {self.title}>"
+
+
+class RubricCriterion(db.Model):
+    __tablename__ = "rubric_criteria"
+    __table_args__ = (
+        UniqueConstraint("call_id", "position", name="uq_rubric_criteria_call_position"),
+        CheckConstraint("weight > 0 AND weight <= 100", name="weight_range"),
+        CheckConstraint("max_score > 0", name="max_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    weight: Mapped[int] = mapped_column(Integer)
+    max_score: Mapped[int] = mapped_column(Integer, default=10)
+
+    call: Mapped[Call] = relationship(back_populates="criteria")
+
+
+class TrancheRule(db.Model):
+    """One row of a call's tranche plan: a percentage released on a condition."""
+
+    __tablename__ = "tranche_rules"
+    __table_args__ = (
+        UniqueConstraint("call_id", "position", name="uq_tranche_rules_call_position"),
+        CheckConstraint("percentage > 0 AND percentage <= 100", name="pct_range"),
+        CheckConstraint("condition IN ('signing','milestone','final')", name="condition_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    percentage: Mapped[int] = mapped_column(Integer)
+    condition: Mapped[str] = mapped_column(String(20))
+    milestone_number: Mapped[int | None] = mapped_column(Integer)
+
+    call: Mapped[Call] = relationship(back_populates="tranches")

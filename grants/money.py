@@ -1,0 +1,110 @@
+"""Exact money: parsing, formatting and 大写 (Chinese capital numerals).
+
+Amounts are `decimal.Decimal` yuan with two places in Python and integer fen in
+the database (see models.types.Money). Floats are refused everywhere.
+"""
+from __future__ import annotations
+
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import cn2an
+
+FEN = Decimal("0.01")
+# The largest amount the system accepts: ¥99,999,999.99 (just under 一亿).
+MAX_AMOUNT = Decimal("99999999.99")
+
+
+class MoneyError(ValueError):
+    """Raised with a user-facing (translatable) reason when an amount is not acceptable."""
+
+
+def to_decimal(value) -> Decimal:
+    """Exact Decimal for an int, str or Decimal; floats are a programming error."""
+    if isinstance(value, float):
+        raise TypeError("money must never be a float")
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(value)
+
+
+def quantize(value) -> Decimal:
+    return to_decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def parse_amount(text: str | None) -> Decimal:
+    """Parse what a person typed into an amount field.
+
+    Accepts '12345', '12,345.6', '¥12,345.60' and full-width digits ('１２３').
+    Refuses more than two decimals, negatives, and values over MAX_AMOUNT.
+    Raises MoneyError with an English message id (translated by the caller).
+    """
+    if text is None:
+        raise MoneyError("Enter an amount.")
+    cleaned = unicodedata.normalize("NFKC", str(text)).strip()
+    cleaned = cleaned.replace(",", "").replace("¥", "").replace("￥", "").replace(" ", "")
+    if cleaned.endswith("元"):
+        cleaned = cleaned[:-1]
+    if not cleaned:
+        raise MoneyError("Enter an amount.")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise MoneyError("Enter an amount in yuan, for example 12345.67.") from None
+    if not value.is_finite():
+        raise MoneyError("Enter an amount in yuan, for example 12345.67.")
+    if value < 0:
+        raise MoneyError("The amount cannot be negative.")
+    if value != value.quantize(FEN, rounding=ROUND_HALF_UP):
+        raise MoneyError("Amounts have at most two decimal places (fen).")
+    if value > MAX_AMOUNT:
+        raise MoneyError("The amount is too large (at most ¥99,999,999.99).")
+    return value.quantize(FEN)
+
+
+def to_fen(value) -> int:
+    d = to_decimal(value)
+    fen = d * 100
+    if fen != fen.to_integral_value():
+        raise ValueError(f"{value!r} is not a whole number of fen")
+    return int(fen)
+
+
+def from_fen(fen: int) -> Decimal:
+    return (Decimal(int(fen)) / 100).quantize(FEN)
+
+
+def format_yuan(value, symbol: bool = True) -> str:
+    """¥12,345.00"""
+    if value is None:
+        return ""
+    d = quantize(value)
+    sign = "-" if d < 0 else ""
+    text = f"{abs(d):,.2f}"
+    return f"{sign}{'¥' if symbol else ''}{text}"
+
+
+def daxie(value) -> str:
+    """人民币壹拾万元整 — the capital-numeral form used on contracts and payment orders."""
+    d = quantize(value)
+    if d < 0:
+        raise ValueError("negative amounts have no 大写 form here")
+    if d == 0:
+        return "人民币零元整"
+    text = cn2an.an2cn(str(d), "rmb")
+    # cn2an writes 整 after 元 and after 角; never after 分 (as 支付结算办法 requires).
+    return "人民币" + text
+
+
+def split_by_percentages(total, percentages) -> list[Decimal]:
+    """Split `total` by whole-number percentages; the remainder fen goes to the last part.
+
+    The parts always add up exactly to the total.
+    """
+    total_fen = to_fen(quantize(total))
+    pcts = [to_decimal(p) for p in percentages]
+    if sum(pcts) != 100:
+        raise ValueError("percentages must add up to 100")
+    parts = [int((total_fen * p / 100).to_integral_value(rounding="ROUND_FLOOR")) for p in pcts[:-1]]
+    parts.append(total_fen - sum(parts))
+    return [from_fen(p) for p in parts]

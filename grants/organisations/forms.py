@@ -1,0 +1,72 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from grants import labels
+from grants.forms import USCCField
+from grants.timeutil import local_today
+
+REQUIRED = _l("This field is required.")
+
+
+def _not_future(form, field):
+    if field.data and field.data > local_today():
+        raise ValidationError(_l("The registration date cannot be in the future."))
+
+
+class OrganisationProfileForm(FlaskForm):
+    name = StringField(_l("Organisation name"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    org_type = SelectField(_l("Type"), choices=[], validators=[DataRequired(REQUIRED)])
+    registration_date = DateField(
+        _l("Registration date"), validators=[DataRequired(_l("Enter a date such as 2019-05-20.")), _not_future]
+    )
+    address = StringField(_l("Address"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    district = SelectField(_l("District"), choices=[], validators=[Optional()])
+    legal_representative = StringField(_l("Legal representative"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    contact_name = StringField(_l("Contact person"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(REQUIRED), Length(max=30)])
+    contact_email = EmailField(_l("Contact email"), validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)])
+    bank_name = StringField(_l("Bank"), validators=[Optional(), Length(max=200)])
+    bank_account = StringField(_l("Bank account number"), validators=[Optional(), Length(max=64)])
+    service_areas = TextAreaField(_l("Service areas"), validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.org_type.choices = [("", _l("Choose…"))] + [(k, v) for k, v in labels.ORG_TYPE_LABELS.items()]
+        self.district.choices = [("", _l("Choose…"))] + [(d, d) for d in labels.DISTRICTS]
+
+    def profile_data(self) -> dict:
+        return {
+            "name": self.name.data.strip(),
+            "org_type": self.org_type.data,
+            "registration_date": self.registration_date.data,
+            "address": self.address.data.strip(),
+            "district": self.district.data or None,
+            "legal_representative": self.legal_representative.data.strip(),
+            "contact_name": self.contact_name.data.strip(),
+            "contact_phone": self.contact_phone.data.strip(),
+            "contact_email": (self.contact_email.data or "").strip() or None,
+            "bank_name": (self.bank_name.data or "").strip() or None,
+            "bank_account": (self.bank_account.data or "").strip() or None,
+            "service_areas": (self.service_areas.data or "").strip() or None,
+        }
+
+
+class RegistrationForm(OrganisationProfileForm):
+    uscc = USCCField(_l("Unified social credit code"), validators=[DataRequired(REQUIRED), Length(max=40)])
+    user_name = StringField(_l("Your name"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    email = EmailField(_l("Your email (used to log in)"),
+                       validators=[DataRequired(REQUIRED), Email(_l("Enter a valid email address.")), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(REQUIRED), Length(min=10, max=200, message=_l("Use 10 to 200 characters."))])
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[EqualTo("password", message=_l("The two passwords are not the same."))])
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Give the reason, so the organisation knows what to correct.")), Length(max=2000)])
+
+
+class VerifyForm(FlaskForm):
+    pass

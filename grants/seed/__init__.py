@@ -1,0 +1,17 @@
+"""Demo data, in steps along the cycle. Each step is idempotent.
+
+Steps are modules in this package with a `run(ctx)` function, applied in STEPS order;
+`ctx` carries what earlier steps made (users, organisations, calls…).
+"""
+from __future__ import annotations
+
+import importlib
+
+STEPS = ["grants.seed.core"]
+
+
+def run() -> list[tuple[str, str]]:
+    ctx: dict = {"logins": []}
+    for name in STEPS:
+        importlib.import_module(name).run(ctx)
+    return ctx["logins"]

@@ -1,0 +1,66 @@
+"""Jinja filters and globals: money, 大写, local times, labels, permissions."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+from flask import current_app, request
+from flask_babel import get_locale
+
+from grants import labels, permissions
+from grants.money import daxie, format_yuan
+from grants.timeutil import to_local
+from grants.workflows import WORKFLOWS
+
+
+def local_datetime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    return to_local(value).strftime(fmt)
+
+
+def local_date(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return to_local(value).strftime("%Y-%m-%d")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def status_label(status: str, workflow: str, applicant: bool = False):
+    wf = WORKFLOWS[workflow]
+    return wf.applicant_label(status) if applicant else wf.label(status)
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query arguments replaced (for pagination and filters)."""
+    args = request.args.to_dict(flat=True)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return request.path + ("?" + urlencode(args) if args else "")
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(
+        money=format_yuan,
+        daxie=daxie,
+        localdt=local_datetime,
+        localdate=local_date,
+    )
+    app.jinja_env.globals.update(
+        can=permissions.can,
+        perms=permissions,
+        labels=labels,
+        status_label=status_label,
+        url_with=url_with,
+        get_locale=get_locale,
+    )
+
+    @app.context_processor
+    def inject():
+        return {"LANGUAGES": current_app.config["LANGUAGES"], "FUNDER_NAME": current_app.config["FUNDER_NAME"]}

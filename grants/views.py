@@ -1,0 +1,59 @@
+"""Small helpers shared by the blueprints' views."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, request
+
+from grants.extensions import db
+
+
+def apply_field_errors(form, exc) -> None:
+    """Show a ServiceError beside its fields, or as a flash message when it names none."""
+    if exc.field_errors:
+        for name, messages in exc.field_errors.items():
+            field = getattr(form, name, None)
+            if field is None:
+                flash(" ".join(str(m) for m in messages), "error")
+            else:
+                field.errors = list(field.errors) + [str(m) for m in messages]
+    else:
+        flash(exc.message, "error")
+
+
+def get_or_404(model, ident):
+    try:
+        ident = int(ident)
+    except (TypeError, ValueError):
+        abort(404)
+    obj = db.session.get(model, ident)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def page_args() -> tuple[int, int]:
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    try:
+        per_page = int(request.args.get("per_page", current_app.config["PAGE_SIZE"]))
+    except ValueError:
+        per_page = current_app.config["PAGE_SIZE"]
+    return page, min(max(per_page, 1), 200)
+
+
+def paginate(stmt):
+    page, per_page = page_args()
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def safe_local_url(target: str | None) -> str | None:
+    """Only same-site paths are followed after a form (no open redirects)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# One set-up for `make run` and `make test`: Debian packages (when missing), the virtualenv
+# with pinned requirements, compiled translations, migrations and demo data.
+# Usage: scripts/setup.sh [--no-db]   (--no-db: skip migrating and seeding the dev database)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEB_PACKAGES=(python3-venv fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium poppler-utils)
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+
+missing=()
+for pkg in "${DEB_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+# python3-venv is only needed when the interpreter has no venv module of its own.
+if "$PYTHON" -c "import venv, ensurepip" >/dev/null 2>&1; then
+  missing=("${missing[@]/python3-venv}")
+fi
+missing=($(printf '%s\n' "${missing[@]}" | sed '/^$/d'))
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = "0" ]; then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: these Debian packages are missing: ${missing[*]}" >&2
+    echo "setup: run as root:  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    echo "setup: then run the make command again." >&2
+    exit 1
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.requirements-$(cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  echo "setup: installing pinned requirements"
+  .venv/bin/pip install -q --upgrade pip >/dev/null
+  .venv/bin/pip install -q -r requirements-dev.txt
+  rm -f .venv/.requirements-*
+  touch "$stamp"
+fi
+
+# Translations: one catalog per area under grants/translations/<area>/.
+for dir in grants/translations/*/; do
+  .venv/bin/pybabel compile -q -d "$dir" -D messages 2>&1 | grep -v "^$" || true
+done
+
+mkdir -p instance
+if [ "${1:-}" != "--no-db" ]; then
+  FLASK_APP=wsgi.py .venv/bin/flask db upgrade 2>&1 | grep -v "^INFO" || true
+fi

@@ -1,0 +1,187 @@
+"""Fixtures in the flaskr/Indico style: app, client, runner, login helper, factories, SMTP guard.
+
+The database is SQLite in memory by default, or TEST_DATABASE_URL (PostgreSQL). The schema is
+created once per session; every test starts with empty tables.
+"""
+from __future__ import annotations
+
+import os
+import smtplib
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+
+from grants import create_app
+from grants.extensions import db as _db
+from tests import factories
+
+PASSWORD = factories.PASSWORD
+
+
+def _database_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return "sqlite://"
+    from config import _database_url as normalise
+
+    url = normalise(url)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        parsed = make_url(url)
+        name = f"{parsed.database}_{worker}"
+        admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = parsed.set(database=name).render_as_string(hide_password=False)
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    return _database_url()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    options = {}
+    if database_url.startswith("sqlite"):
+        # One shared in-memory connection, so every session sees the same database.
+        options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+    app = create_app("testing")
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=options,
+        UPLOAD_ROOT=str(tmp_path_factory.mktemp("uploads")),
+        SERVER_NAME=None,
+    )
+    # The engine is created lazily from the config above.
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+def _empty_tables():
+    _db.session.rollback()
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app):
+    """Every test runs inside an app context on empty tables."""
+    with app.app_context():
+        _empty_tables()
+        yield
+        _db.session.remove()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user_or_email, password=PASSWORD, follow=False):
+        email = getattr(user_or_email, "email", user_or_email)
+        return self.client.post("/auth/login", data={"email": email, "password": password},
+                                follow_redirects=follow)
+
+    def logout(self):
+        return self.client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def login(client):
+    """login(user) logs the test client in as that user and returns the client."""
+
+    def _login(user):
+        response = AuthActions(client).login(user)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return _login
+
+
+# -- SMTP guard -------------------------------------------------------------------
+class _SMTPGuard:
+    allowed_ports: set = set()
+
+
+@pytest.fixture(autouse=True)
+def _no_real_smtp(monkeypatch):
+    """Fail any test that opens an SMTP connection other than the loopback test server."""
+    original = smtplib.SMTP.connect
+
+    def guarded(self, host="localhost", port=0, source_address=None):
+        if int(port) not in _SMTPGuard.allowed_ports:
+            pytest.fail(f"test opened a real SMTP connection to {host}:{port}; use the smtp_server fixture")
+        return original(self, host, port, source_address)
+
+    monkeypatch.setattr(smtplib.SMTP, "connect", guarded)
+    yield
+    _SMTPGuard.allowed_ports = set()
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server (aiosmtpd) on loopback; `.messages` holds what it received."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    class Handler:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(envelope)
+            return "250 OK"
+
+    handler = Handler()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    _SMTPGuard.allowed_ports = {port}
+    old = (app.config["MAIL_SERVER"], app.config["MAIL_PORT"])
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    controller.messages = handler.messages
+    try:
+        yield controller
+    finally:
+        controller.stop()
+        app.config.update(MAIL_SERVER=old[0], MAIL_PORT=old[1])

@@ -1,0 +1,50 @@
+"""Every route × every role × every method, against the declared table in tests/access/."""
+from __future__ import annotations
+
+import pytest
+
+from tests.access import LOGIN, OK, ROLES, all_rules, build_world
+from tests.factories import PASSWORD
+
+RULES = all_rules()
+
+
+def test_every_route_has_a_row(app):
+    declared = {r.key for r in RULES}
+    missing = []
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if (rule.endpoint, method) not in declared:
+                missing.append(f"{method} {rule.rule} ({rule.endpoint})")
+    assert not missing, "routes without an access-matrix row:\n" + "\n".join(missing)
+
+
+def test_no_stale_rows(app):
+    registered = {(r.endpoint, m) for r in app.url_map.iter_rules() for m in r.methods}
+    stale = [r.key for r in RULES if r.key not in registered]
+    assert not stale, f"rows for routes that do not exist: {stale}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.method}-{r.endpoint}")
+@pytest.mark.parametrize("role", ROLES)
+def test_access(app, client, rule, role):
+    world = build_world()
+    if role != "anonymous":
+        user = world.users[role]
+        response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, f"could not log in as {role}"
+    url = rule.url(world)
+    data = rule.data(world) if rule.data else None
+    response = client.open(url, method=rule.method, data=data)
+    response.close()
+    expected = rule.expect[role]
+    status = response.status_code
+    location = response.headers.get("Location", "")
+    assert status != 500, f"{rule.method} {url} as {role}: server error"
+    if expected == OK:
+        assert status < 400, f"{rule.method} {url} as {role}: expected access, got {status}"
+        assert not (status == 302 and "/auth/login" in location), f"{rule.method} {url} as {role}: sent to login"
+    elif expected == LOGIN:
+        assert status == 302 and "/auth/login" in location, f"{rule.method} {url} as {role}: expected login redirect, got {status} {location}"
+    else:
+        assert status == expected, f"{rule.method} {url} as {role}: expected {expected}, got {status}"
