@@ -82,12 +82,13 @@ def _locale_selector():
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
-    lang = session.get("lang")
-    if lang in languages:
-        return lang
-    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
-        return current_user.locale
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    code = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if session.get("lang") in languages:
+        code = session["lang"]
+    elif getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        code = current_user.locale
+    # Babel parses "zh_CN" as zh_Hans_CN; set-up compiles the zh_CN catalogs to that folder.
+    return code
 
 
 def _register_blueprints(app: Flask) -> None:

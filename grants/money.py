@@ -55,10 +55,11 @@ def parse_amount(text: str | None) -> Decimal:
         raise MoneyError("Enter an amount in yuan, for example 12345.67.")
     if value < 0:
         raise MoneyError("The amount cannot be negative.")
-    if value != value.quantize(FEN, rounding=ROUND_HALF_UP):
-        raise MoneyError("Amounts have at most two decimal places (fen).")
+    # Size first: quantizing a huge value (1e30) would overflow the decimal context.
     if value > MAX_AMOUNT:
         raise MoneyError("The amount is too large (at most ¥99,999,999.99).")
+    if value != value.quantize(FEN, rounding=ROUND_HALF_UP):
+        raise MoneyError("Amounts have at most two decimal places (fen).")
     return value.quantize(FEN)
 
 

@@ -6,6 +6,11 @@ to hide what the user cannot press. Objects of another organisation are *not vis
 """
 from __future__ import annotations
 
+from sqlalchemy import or_, select
+
+from grants.extensions import db
+from grants.models import Conflict, PanelMember, ReviewAssignment
+
 STAFF_ROLES = ("staff", "admin")
 
 
@@ -62,6 +67,84 @@ def can_manage_users(user) -> bool:
 
 def can_view_outbox(user, config) -> bool:
     return is_admin(user) and bool(config.get("OUTBOX_PAGE"))
+
+
+# -- review panel (area "panel") ------------------------------------------------------
+REVIEWABLE_PROPOSAL_STATUSES = ("screened_in", "recommended", "awarded", "not_funded")
+
+
+def normalise_affiliation(value: str | None) -> str:
+    return "".join((value or "").split()).casefold()
+
+
+def affiliation_matches(affiliation: str | None, organisation) -> bool:
+    """Same organisation by name or USCC (spaces and case ignored)."""
+    aff = normalise_affiliation(affiliation)
+    return bool(aff) and aff in (normalise_affiliation(organisation.name), normalise_affiliation(organisation.uscc))
+
+
+def reviewer_conflicted(user, proposal) -> bool:
+    """A recorded conflict with the proposal or its organisation, membership of the
+    organisation, or an affiliation (account or panel entry) naming it."""
+    if proposal.organisation_id in user.organisation_ids:
+        return True
+    if affiliation_matches(user.affiliation, proposal.organisation):
+        return True
+    panel_affiliation = db.session.scalar(
+        select(PanelMember.affiliation).where(PanelMember.call_id == proposal.call_id, PanelMember.reviewer_id == user.id)
+    )
+    if affiliation_matches(panel_affiliation, proposal.organisation):
+        return True
+    conflict = db.session.scalar(
+        select(Conflict.id).where(
+            Conflict.reviewer_id == user.id,
+            or_(Conflict.proposal_id == proposal.id, Conflict.organisation_id == proposal.organisation_id),
+        ).limit(1)
+    )
+    return conflict is not None
+
+
+def reviewer_assignment(user, proposal):
+    """The user's ReviewAssignment for the proposal, or None."""
+    if not _authed(user):
+        return None
+    return db.session.scalar(
+        select(ReviewAssignment).where(ReviewAssignment.proposal_id == proposal.id, ReviewAssignment.reviewer_id == user.id)
+    )
+
+
+def can_open_proposal_as_reviewer(user, proposal) -> bool:
+    """Everything reviewer-facing about a proposal (content, files, scores) is gated by this:
+    a reviewer assigned to it who declared no conflict, with no conflict on record."""
+    if not is_reviewer(user) or proposal is None or proposal.status not in REVIEWABLE_PROPOSAL_STATUSES:
+        return False
+    assignment = reviewer_assignment(user, proposal)
+    if assignment is None or assignment.status != "cleared":
+        return False
+    return not reviewer_conflicted(user, proposal)
+
+
+def can_declare_conflict(user, assignment) -> bool:
+    """The reviewer's own assignment, not yet declared, on a proposal under review."""
+    return (
+        is_reviewer(user)
+        and assignment.reviewer_id == user.id
+        and assignment.status == "assigned"
+        and assignment.proposal.status in REVIEWABLE_PROPOSAL_STATUSES
+    )
+
+
+def can_see_assignment_in_queue(user, assignment) -> bool:
+    return (
+        is_reviewer(user)
+        and assignment.reviewer_id == user.id
+        and assignment.status in ("assigned", "cleared")
+        and assignment.proposal.status in REVIEWABLE_PROPOSAL_STATUSES
+    )
+
+
+def can_manage_panel(user, call) -> bool:
+    return is_staff(user)
 
 
 class _Can:

@@ -34,6 +34,11 @@ def status_label(status: str, workflow: str, applicant: bool = False):
     return wf.applicant_label(status) if applicant else wf.label(status)
 
 
+def current_lang() -> str:
+    """'zh_CN' or 'en' (Babel spells the Chinese locale zh_Hans_CN)."""
+    return "zh_CN" if get_locale().language == "zh" else "en"
+
+
 def url_with(**changes) -> str:
     """The current URL with some query arguments replaced (for pagination and filters)."""
     args = request.args.to_dict(flat=True)
@@ -59,6 +64,7 @@ def init_app(app) -> None:
         status_label=status_label,
         url_with=url_with,
         get_locale=get_locale,
+        current_lang=current_lang,
     )
 
     @app.context_processor

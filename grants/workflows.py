@@ -126,4 +126,23 @@ REVIEW = Workflow(
     ),
 )
 
-WORKFLOWS = {w.name: w for w in (ORGANISATION, CALL, PROPOSAL, REVIEW)}
+# A reviewer's assignment to a proposal (area "panel"): the reviewer declares before opening it.
+ASSIGNMENT = Workflow(
+    "assignment",
+    {
+        "assigned": State(_l("Assigned: conflict declaration due"), _l("Assigned")),
+        "cleared": State(_l("Declared no conflict"), _l("Declared no conflict")),
+        "recused": State(_l("Recused (conflict of interest)"), _l("Recused (conflict of interest)")),
+        "removed": State(_l("Removed by staff"), _l("Removed by staff")),
+    },
+    (
+        _t("assigned", "cleared", ("reviewer",), "declare_none"),
+        _t("assigned", "recused", ("reviewer",) + STAFF_ROLES, "recuse"),
+        _t("cleared", "recused", STAFF_ROLES, "recuse"),
+        _t("assigned", "removed", STAFF_ROLES, "remove"),
+        _t("cleared", "removed", STAFF_ROLES, "remove"),
+        _t("removed", "assigned", STAFF_ROLES, "reassign"),
+    ),
+)
+
+WORKFLOWS = {w.name: w for w in (ORGANISATION, CALL, PROPOSAL, REVIEW, ASSIGNMENT)}

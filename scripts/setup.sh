@@ -45,9 +45,13 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-# Translations: one catalog per area under grants/translations/<area>/.
-for dir in grants/translations/*/; do
-  .venv/bin/pybabel compile -q -d "$dir" -D messages 2>&1 | grep -v "^$" || true
+# Translations: one zh_CN catalog per area under grants/translations/<area>/zh_CN/. Babel
+# resolves the locale "zh_CN" to zh_Hans_CN, so the compiled catalog is written there.
+for po in grants/translations/*/zh_CN/LC_MESSAGES/messages.po; do
+  [ -f "$po" ] || continue
+  out="${po%/zh_CN/LC_MESSAGES/messages.po}/zh_Hans_CN/LC_MESSAGES/messages.mo"
+  mkdir -p "$(dirname "$out")"
+  .venv/bin/pybabel compile -l zh_CN -i "$po" -o "$out" >/dev/null
 done
 
 mkdir -p instance

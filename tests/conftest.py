@@ -27,18 +27,19 @@ def _database_url() -> str:
     from config import _database_url as normalise
 
     url = normalise(url)
+    parsed = make_url(url)
+    name = parsed.database
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
-        parsed = make_url(url)
-        name = f"{parsed.database}_{worker}"
-        admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
-            if not exists:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        url = parsed.set(database=name).render_as_string(hide_password=False)
-    return url
+        name = f"{name}_{worker}"
+    # Each run (or xdist worker) may name its own database; create it when missing.
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

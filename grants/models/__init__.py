@@ -3,5 +3,5 @@ from grants.models.audit import AuditEvent, OutboxMessage  # noqa: F401
 from grants.models.call import Call, RubricCriterion, TrancheRule  # noqa: F401
 from grants.models.organisation import AnnualInspection, Membership, Organisation  # noqa: F401
 from grants.models.proposal import Attachment, BudgetLine, Indicator, Proposal, ProposedMilestone  # noqa: F401
-from grants.models.review import Conflict, CriterionScore, PanelMember, Review, ReviewAssignment  # noqa: F401
+from grants.models.review import Conflict, CriterionScore, PanelMember, Review, ReviewAssignment, ReviewReminder  # noqa: F401
 from grants.models.user import ROLES, User, UserRole  # noqa: F401

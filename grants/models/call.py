@@ -49,6 +49,8 @@ class Call(db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     allow_resubmit: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A draft marked as scheduled is opened by `flask calls tick` once opens_at has passed.
+    scheduled: Mapped[bool] = mapped_column(Boolean, default=False)
 
     # Eligibility rules (each optional).
     min_grade: Mapped[int | None] = mapped_column(Integer)

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.extensions import db
@@ -114,3 +114,23 @@ class CriterionScore(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
 
     review: Mapped[Review] = relationship(back_populates="scores")
+
+
+class ReviewReminder(db.Model):
+    """A reminder mail sent to a reviewer about unfinished reviews: at most one per reviewer per
+    local (Asia/Shanghai) day, whether staff pressed the button or `flask reviews remind` ran."""
+
+    __tablename__ = "review_reminders"
+    __table_args__ = (
+        UniqueConstraint("reviewer_id", "sent_on", name="uq_review_reminders_reviewer_day"),
+        CheckConstraint("kind IN ('manual','scheduled')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    sent_on: Mapped[date] = mapped_column(Date)  # local day
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(20), default="manual")
+    unfinished: Mapped[int] = mapped_column(Integer, default=0)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

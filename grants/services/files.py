@@ -1,0 +1,115 @@
+"""Attachment storage: bytes under UPLOAD_ROOT by content hash, type checked by content.
+
+Files never live under static/; they are served only by a permission-checked view.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import filetype
+from flask import current_app
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILES_PER_PROPOSAL = 10
+
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ALLOWED_TYPES = {PDF: "pdf", JPEG: "jpg", PNG: "png", DOCX: "docx", XLSX: "xlsx"}
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+
+
+def detect_type(data: bytes) -> str | None:
+    """The content type of `data` judged by its bytes (magic numbers), or None if not allowed.
+
+    DOCX and XLSX are zip archives: they must contain word/ or xl/ respectively.
+    """
+    if not data:
+        return None
+    kind = filetype.guess(data[:8192])
+    mime = kind.mime if kind else None
+    if mime in (PDF, JPEG, PNG):
+        return mime
+    if data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return None
+        if "[Content_Types].xml" not in names:
+            return None
+        if any(n.startswith("word/") for n in names):
+            return DOCX
+        if any(n.startswith("xl/") for n in names):
+            return XLSX
+    return None
+
+
+def sanitise_name(name: str | None, content_type: str | None = None) -> str:
+    """A safe display/download name: the last path part, no control or path characters.
+
+    `../../x.pdf` becomes `x.pdf`; an empty result becomes `attachment.<ext>`.
+    """
+    text = unicodedata.normalize("NFC", name or "")
+    text = text.replace("\\", "/").split("/")[-1]
+    text = _UNSAFE.sub("_", text).strip().lstrip(".").strip()
+    if len(text) > 200:
+        stem, dot, ext = text.rpartition(".")
+        text = (stem[: 200 - len(ext) - 1] + "." + ext) if dot and len(ext) <= 10 else text[:200]
+    if not text:
+        text = "attachment." + ALLOWED_TYPES.get(content_type or "", "bin")
+    return text
+
+
+def upload_root() -> Path:
+    return Path(current_app.config["UPLOAD_ROOT"])
+
+
+def path_for(sha256: str) -> Path:
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256 or ""):
+        raise ValueError("not a sha256 hex digest")
+    return upload_root() / sha256[:2] / sha256[2:4] / sha256
+
+
+def store(data: bytes) -> str:
+    """Write `data` under its sha256 (once; identical files share storage). Returns the hash."""
+    digest = hashlib.sha256(data).hexdigest()
+    target = path_for(digest)
+    if target.exists():
+        return digest
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return digest
+
+
+def remove_if_unused(sha256: str) -> None:
+    """Delete stored bytes no attachment refers to any more."""
+    from sqlalchemy import func, select
+
+    from grants.extensions import db
+    from grants.models import Attachment
+
+    still = db.session.scalar(select(func.count()).select_from(Attachment).where(Attachment.sha256 == sha256))
+    if not still:
+        try:
+            path_for(sha256).unlink()
+        except FileNotFoundError:
+            pass
