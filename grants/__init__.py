@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, session
 from flask_login import current_user
 
 from config import CONFIGS, BASE_DIR, INSTANCE_DIR
@@ -83,6 +83,8 @@ def _locale_selector():
 
     languages = current_app.config["LANGUAGES"]
     code = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return code
     if session.get("lang") in languages:
         code = session["lang"]
     elif getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
@@ -96,8 +98,20 @@ def _register_blueprints(app: Flask) -> None:
     from grants.auth.views import bp as auth_bp
     from grants.main.views import bp as main_bp
     from grants.organisations.views import bp as organisations_bp
+    from grants.proposals.views import bp as proposals_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(organisations_bp, url_prefix="/organisations")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    from grants.calls.records import bp as organisation_records_bp
+    from grants.calls.views import bp as calls_bp
+    from grants.public.views import bp as public_bp
+
+    app.register_blueprint(calls_bp, url_prefix="/calls")
+    app.register_blueprint(organisation_records_bp, url_prefix="/organisations")
+    app.register_blueprint(public_bp, url_prefix="/public")
+    app.register_blueprint(proposals_bp, url_prefix="/proposals")
+    from grants.panel.views import bp as panel_bp
+
+    app.register_blueprint(panel_bp, url_prefix="/panel")

@@ -52,3 +52,6 @@ def init_app(app) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
+    from grants.panel.cli import reviews_cli
+
+    app.cli.add_command(reviews_cli)

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 
 from grants.extensions import db
 from grants.models import Conflict, PanelMember, ReviewAssignment
+from grants.workflows import CALL
 
 STAFF_ROLES = ("staff", "admin")
 
@@ -58,6 +59,29 @@ def can_verify_organisation(user, org) -> bool:
 def can_manage_organisation_records(user, org) -> bool:
     """Grade, annual inspection, 失信 flag: staff only."""
     return is_staff(user)
+
+
+# -- calls ---------------------------------------------------------------------
+def can_manage_calls(user) -> bool:
+    """Staff pages of calls: list, create, detail, state steps."""
+    return is_staff(user)
+
+
+def can_edit_call(user, call) -> bool:
+    """Drafts change freely; open/closed calls only their title and description (see services.calls)."""
+    return is_staff(user) and call.status in ("draft", "open", "closed")
+
+
+def call_next_steps(user, call) -> list[str]:
+    """The state steps this user may take on this call now (buttons on the detail page)."""
+    if not is_staff(user):
+        return []
+    return [t.target for t in CALL.transitions if t.source == call.status and user.has_role(*t.roles)]
+
+
+def can_view_call_publicly(call) -> bool:
+    """Everyone (no login) sees a call once it is published; drafts stay internal."""
+    return call.status != "draft"
 
 
 # -- users ---------------------------------------------------------------------
@@ -145,6 +169,37 @@ def can_see_assignment_in_queue(user, assignment) -> bool:
 
 def can_manage_panel(user, call) -> bool:
     return is_staff(user)
+
+
+# -- proposals (reviewers get nothing here; the review area has its own views) ---------------
+def can_view_proposal(user, proposal) -> bool:
+    """Staff, or a member of the applying organisation. Others get 404."""
+    return is_staff(user) or (is_applicant(user) and is_member(user, proposal.organisation_id))
+
+
+def can_start_proposal(user) -> bool:
+    return is_applicant(user) and user.organisation is not None
+
+
+def can_edit_proposal(user, proposal) -> bool:
+    return is_applicant(user) and is_member(user, proposal.organisation_id) and proposal.status == "draft"
+
+
+def can_withdraw_proposal(user, proposal) -> bool:
+    return is_applicant(user) and is_member(user, proposal.organisation_id) and proposal.status == "submitted"
+
+
+def can_resubmit_proposal(user, proposal) -> bool:
+    return (is_applicant(user) and is_member(user, proposal.organisation_id) and proposal.status == "withdrawn"
+            and bool(proposal.call.allow_resubmit))
+
+
+def can_screen_proposals(user) -> bool:
+    return is_staff(user)
+
+
+def can_screen_proposal(user, proposal) -> bool:
+    return is_staff(user) and proposal.status == "submitted"
 
 
 class _Can:

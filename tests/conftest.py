@@ -9,6 +9,8 @@ import os
 import smtplib
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
@@ -47,6 +49,20 @@ def database_url():
     return _database_url()
 
 
+class FreshRequestClient(FlaskClient):
+    """Tests run inside an app context, which Flask reuses for the client's requests; clear
+    `g` (where Flask-Login keeps the current user) so each request starts as a real one would."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            if has_app_context():
+                g.__dict__.clear()
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     options = {}
@@ -54,6 +70,7 @@ def app(database_url, tmp_path_factory):
         # One shared in-memory connection, so every session sees the same database.
         options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
     app = create_app("testing")
+    app.test_client_class = FreshRequestClient
     app.config.update(
         SQLALCHEMY_DATABASE_URI=database_url,
         SQLALCHEMY_ENGINE_OPTIONS=options,

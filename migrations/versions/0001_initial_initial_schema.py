@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-27 18:00:20.388185
+Create Date: 2026-11-27 18:14:30.989397
 
 """
 from alembic import op
@@ -110,6 +110,7 @@ def upgrade():
     sa.Column('opens_at', grants.models.types.UTCDateTime(), nullable=False),
     sa.Column('closes_at', grants.models.types.UTCDateTime(), nullable=False),
     sa.Column('allow_resubmit', sa.Boolean(), nullable=False),
+    sa.Column('scheduled', sa.Boolean(), nullable=False),
     sa.Column('min_grade', sa.Integer(), nullable=True),
     sa.Column('min_years_registered', sa.Integer(), nullable=True),
     sa.Column('require_verified', sa.Boolean(), nullable=False),
@@ -239,6 +240,26 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_proposals_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposals_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposals_submitted_at'), ['submitted_at'], unique=False)
+
+    op.create_table('review_reminders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('reviewer_id', sa.Integer(), nullable=False),
+    sa.Column('call_id', sa.Integer(), nullable=True),
+    sa.Column('sent_on', sa.Date(), nullable=False),
+    sa.Column('sent_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('unfinished', sa.Integer(), nullable=False),
+    sa.Column('sent_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint("kind IN ('manual','scheduled')", name=op.f('ck_review_reminders_kind_known')),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_review_reminders_call_id_calls'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reviewer_id'], ['users.id'], name=op.f('fk_review_reminders_reviewer_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sent_by_id'], ['users.id'], name=op.f('fk_review_reminders_sent_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_reminders')),
+    sa.UniqueConstraint('reviewer_id', 'sent_on', name='uq_review_reminders_reviewer_day')
+    )
+    with op.batch_alter_table('review_reminders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_reminders_call_id'), ['call_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_review_reminders_reviewer_id'), ['reviewer_id'], unique=False)
 
     op.create_table('rubric_criteria',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -467,6 +488,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_rubric_criteria_call_id'))
 
     op.drop_table('rubric_criteria')
+    with op.batch_alter_table('review_reminders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_reminders_reviewer_id'))
+        batch_op.drop_index(batch_op.f('ix_review_reminders_call_id'))
+
+    op.drop_table('review_reminders')
     with op.batch_alter_table('proposals', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_proposals_submitted_at'))
         batch_op.drop_index(batch_op.f('ix_proposals_status'))

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import click
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from grants import permissions
+from grants.calls.forms import CallForm, initial_for_new, initial_from_call
+from grants.models import Call
+from grants.models.call import CALL_STATUSES
+from grants.services import ServiceError
+from grants.services import calls as service
+from grants.services.audit import history
+from grants.views import apply_field_errors, get_or_404, paginate
+from grants.workflows import CALL
+
+bp = Blueprint("calls", __name__, cli_group="calls")
+
+
+@bp.before_request
+@login_required
+def _staff_only():
+    if not permissions.can_manage_calls(current_user):
+        abort(403)
+
+
+def _form_rows(form: CallForm):
+    """Apply a chosen tranche preset to the rows (server side, no JavaScript needed)."""
+    rows = form.tranche_rows()
+    if form.tranche_preset.data in service.TRANCHE_PRESETS:
+        rows = service.preset_tranches(form.tranche_preset.data)
+    return form.criterion_rows(), rows
+
+
+@bp.route("/")
+def index():
+    stmt = select(Call).order_by(Call.created_at.desc(), Call.id.desc())
+    status = request.args.get("status")
+    if status in CALL_STATUSES:
+        stmt = stmt.where(Call.status == status)
+    return render_template("calls/index.html", page=paginate(stmt), status=status, statuses=CALL_STATUSES)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = CallForm(data=initial_for_new(service.default_rubric(), service.preset_tranches("50_30_20")))
+    if form.validate_on_submit():
+        criteria, tranches = _form_rows(form)
+        try:
+            call = service.create_call(current_user, form.call_data(), criteria, tranches)
+        except ServiceError as exc:
+            apply_field_errors(form, exc)
+        else:
+            flash(_("The call has been saved as a draft."), "success")
+            return redirect(url_for("calls.detail", call_id=call.id))
+    form.pad_rows()
+    return render_template("calls/form.html", form=form, call=None)
+
+
+@bp.route("/<call_id>")
+def detail(call_id):
+    call = get_or_404(Call, call_id)
+    return render_template("calls/detail.html", call=call, counts=service.proposal_counts(call),
+                           events=history(call), next_steps=permissions.call_next_steps(current_user, call),
+                           has_screening="proposals.screening" in current_app.view_functions)
+
+
+@bp.route("/<call_id>/edit", methods=["GET", "POST"])
+def edit(call_id):
+    call = get_or_404(Call, call_id)
+    if not permissions.can_edit_call(current_user, call):
+        abort(403)
+    form = CallForm(data=initial_from_call(call))
+    if form.validate_on_submit():
+        criteria, tranches = _form_rows(form)
+        try:
+            service.update_call(current_user, call, form.call_data(), criteria, tranches)
+        except ServiceError as exc:
+            apply_field_errors(form, exc)
+        else:
+            flash(_("The call has been saved."), "success")
+            return redirect(url_for("calls.detail", call_id=call.id))
+    form.pad_rows()
+    return render_template("calls/form.html", form=form, call=call)
+
+
+@bp.route("/<call_id>/step/<target>", methods=["POST"])
+def step(call_id, target):
+    call = get_or_404(Call, call_id)
+    if target not in service.STEPS:
+        abort(404)
+    try:
+        service.take_step(current_user, call, target)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("The call is now: %(status)s.", status=CALL.label(call.status)), "success")
+    return redirect(url_for("calls.detail", call_id=call.id))
+
+
+@bp.route("/<call_id>/schedule", methods=["POST"])
+def schedule(call_id):
+    call = get_or_404(Call, call_id)
+    wanted = request.form.get("scheduled") == "1"
+    try:
+        service.set_scheduled(current_user, call, wanted)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        if wanted:
+            flash(_("The call will open by itself at its opening time."), "success")
+        else:
+            flash(_("The call will no longer open by itself."), "success")
+    return redirect(url_for("calls.detail", call_id=call.id))
+
+
+@bp.cli.command("tick")
+def tick_command():
+    """Open scheduled calls whose time has come and close calls past their closing time (cron)."""
+    result = service.tick()
+    click.echo(f"opened={len(result['opened'])} closed={len(result['closed'])}")

@@ -1,0 +1,413 @@
+"""Proposals: applicant editing and submission, attachments, staff screening and export."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from decimal import Decimal
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from grants import labels, permissions
+from grants.extensions import db
+from grants.models import Attachment, AuditEvent, Call, Proposal
+from grants.proposals.forms import AttachmentForm, ConfirmForm, ProposalForm, ScreenForm, WithdrawForm
+from grants.services import ServiceError, files
+from grants.services import proposals as service
+from grants.services.eligibility import check as eligibility_check
+from grants.timeutil import local_today, now_utc, to_local
+from grants.views import apply_field_errors, get_or_404, paginate
+from grants.workflows import PROPOSAL
+
+bp = Blueprint("proposals", __name__)
+
+SECTIONS = ("budget_lines", "indicators", "milestones")
+# The whole upload request may carry one file of at most 10 MB plus the form fields.
+UPLOAD_REQUEST_LIMIT = files.MAX_FILE_BYTES + 256 * 1024
+
+
+# -- loading --------------------------------------------------------------------------------
+def _visible_or_404(proposal_id) -> Proposal:
+    proposal = get_or_404(Proposal, proposal_id)
+    if not permissions.can_view_proposal(current_user, proposal):
+        abort(404)
+    return proposal
+
+
+def _call_or_404(call_id) -> Call:
+    call = get_or_404(Call, call_id)
+    if call.status == "draft" and not permissions.is_staff(current_user):
+        abort(404)
+    return call
+
+
+def _apply_errors(form, exc: ServiceError) -> dict:
+    """Field errors beside their fields; row-section errors returned for the template."""
+    sections = {name: list(exc.field_errors.get(name, [])) for name in SECTIONS}
+    others = {k: v for k, v in exc.field_errors.items() if k not in SECTIONS}
+    if others or not any(sections.values()):
+        apply_field_errors(form, ServiceError(exc.message, others))
+    return sections
+
+
+def _render_edit(proposal, form, *, sections=None, general=None, att_form=None, status=200):
+    return render_template(
+        "proposals/edit.html", proposal=proposal, call=proposal.call, form=form,
+        sections=sections or {}, general=general or [], att_form=att_form or AttachmentForm(),
+        confirm_form=ConfirmForm(), files=files, grant_total=service.grant_total,
+        matching_total=service.matching_total,
+    ), status
+
+
+# -- applicant ----------------------------------------------------------------------------
+@bp.route("/")
+@login_required
+def index():
+    org = current_user.organisation if permissions.is_applicant(current_user) else None
+    if org is None:
+        abort(403)
+    stmt = (select(Proposal).where(Proposal.organisation_id == org.id)
+            .order_by(Proposal.updated_at.desc(), Proposal.id.desc()))
+    page = paginate(stmt)
+    return render_template("proposals/index.html", page=page, org=org,
+                           timelines=timelines_for([p.id for p in page.items]))
+
+
+@bp.route("/calls/<call_id>/new", methods=["GET", "POST"])
+@login_required
+def new(call_id):
+    call = _call_or_404(call_id)
+    if not permissions.can_start_proposal(current_user):
+        abort(403)
+    org = current_user.organisation
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            proposal = service.start(current_user, call, org)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("A draft proposal has been started. Save it at any point; submit it when it is complete."),
+                  "success")
+            return redirect(url_for("proposals.edit", proposal_id=proposal.id))
+    existing = list(db.session.scalars(
+        select(Proposal).where(Proposal.call_id == call.id, Proposal.organisation_id == org.id).order_by(Proposal.id)
+    ))
+    return render_template("proposals/new.html", call=call, org=org, form=form, existing=existing,
+                           failures=eligibility_check(call, org, local_today()),
+                           accepting=service._accepting(call, now_utc()))
+
+
+@bp.route("/<proposal_id>")
+@login_required
+def detail(proposal_id):
+    proposal = _visible_or_404(proposal_id)
+    return render_template(
+        "proposals/detail.html", proposal=proposal, call=proposal.call, timeline=service.timeline(proposal),
+        confirm_form=ConfirmForm(), withdraw_form=WithdrawForm(), screen_form=ScreenForm(),
+        staff_view=permissions.is_staff(current_user),
+    )
+
+
+@bp.route("/<proposal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(proposal_id):
+    proposal = _visible_or_404(proposal_id)
+    if not permissions.can_edit_proposal(current_user, proposal):
+        if proposal.organisation_id in current_user.organisation_ids and proposal.status != "draft":
+            flash(_("Only a draft can be changed."), "info")
+            return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+        abort(403)
+    if request.method == "GET":
+        form = ProposalForm(obj=proposal, call=proposal.call)
+        if request.args.get("check"):
+            fields, general = service.problems(proposal)
+            exc = ServiceError("", fields)
+            sections = _apply_errors(form, exc) if fields else {}
+            return _render_edit(proposal, form, sections=sections, general=general)
+        return _render_edit(proposal, form)
+    form = ProposalForm(call=proposal.call)
+    if not form.validate_on_submit():
+        flash(_("Nothing was saved: please correct the marked fields. What you typed is kept below."), "error")
+        return _render_edit(proposal, form, status=422)
+    try:
+        service.save_draft(current_user, proposal, form.data_for_service())
+    except ServiceError as exc:
+        sections = _apply_errors(form, exc)
+        flash(_("Nothing was saved: please correct the marked fields. What you typed is kept below."), "error")
+        return _render_edit(proposal, form, sections=sections, status=422)
+    if request.form.get("action") != "submit":
+        flash(_("The draft has been saved."), "success")
+        return redirect(url_for("proposals.edit", proposal_id=proposal.id))
+    try:
+        service.submit(current_user, proposal)
+    except ServiceError as exc:
+        form = ProposalForm(obj=proposal, call=proposal.call)
+        sections = _apply_errors(form, exc)
+        flash(_("The draft has been saved, but it cannot be submitted yet: please correct the problems shown."),
+              "error")
+        return _render_edit(proposal, form, sections=sections, general=getattr(exc, "general", []), status=422)
+    flash(_("The proposal has been submitted. A confirmation has been sent to your organisation's users."), "success")
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+
+
+@bp.route("/<proposal_id>/submit", methods=["POST"])
+@login_required
+def submit(proposal_id):
+    """Submit (or resubmit a withdrawn proposal) from the detail page."""
+    proposal = _visible_or_404(proposal_id)
+    if not (permissions.can_edit_proposal(current_user, proposal)
+            or permissions.can_resubmit_proposal(current_user, proposal)):
+        abort(403)
+    if ConfirmForm().validate_on_submit():
+        try:
+            service.submit(current_user, proposal)
+        except ServiceError as exc:
+            if proposal.status == "draft":
+                flash(exc.message, "error")
+                return redirect(url_for("proposals.edit", proposal_id=proposal.id, check=1))
+            for message in [*getattr(exc, "general", []), *(m for ms in exc.field_errors.values() for m in ms)]:
+                flash(message, "error")
+            if not exc.field_errors and not getattr(exc, "general", None):
+                flash(exc.message, "error")
+        else:
+            flash(_("The proposal has been submitted. A confirmation has been sent to your organisation's users."),
+                  "success")
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+
+
+@bp.route("/<proposal_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(proposal_id):
+    proposal = _visible_or_404(proposal_id)
+    if not permissions.can_withdraw_proposal(current_user, proposal):
+        abort(403)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            service.withdraw(current_user, proposal, reason=form.reason.data)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("The proposal has been withdrawn."), "success")
+    else:
+        flash(" ".join(str(e) for errs in form.errors.values() for e in errs), "error")
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+
+
+@bp.route("/<proposal_id>/reopen", methods=["POST"])
+@login_required
+def reopen(proposal_id):
+    proposal = _visible_or_404(proposal_id)
+    if not permissions.can_resubmit_proposal(current_user, proposal):
+        abort(403)
+    if ConfirmForm().validate_on_submit():
+        try:
+            service.reopen(current_user, proposal)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("The proposal is a draft again: change it and submit it before the deadline."), "success")
+            return redirect(url_for("proposals.edit", proposal_id=proposal.id))
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+
+
+# -- attachments ------------------------------------------------------------------------------
+@bp.route("/<proposal_id>/attachments", methods=["POST"])
+@login_required
+def upload(proposal_id):
+    if request.content_length and request.content_length > UPLOAD_REQUEST_LIMIT:
+        abort(413)
+    proposal = _visible_or_404(proposal_id)
+    if not permissions.can_edit_proposal(current_user, proposal):
+        abort(403)
+    att_form = AttachmentForm()
+    if att_form.validate_on_submit():
+        upload = request.files.get("file")
+        data = upload.read(files.MAX_FILE_BYTES + 1) if upload else b""
+        try:
+            service.add_attachment(current_user, proposal, upload.filename if upload else None, data)
+        except ServiceError as exc:
+            apply_field_errors(att_form, exc)
+        else:
+            flash(_("The file has been attached."), "success")
+            return redirect(url_for("proposals.edit", proposal_id=proposal.id) + "#attachments")
+    return _render_edit(proposal, ProposalForm(obj=proposal, call=proposal.call), att_form=att_form, status=422)
+
+
+def _attachment_or_404(proposal, attachment_id) -> Attachment:
+    attachment = get_or_404(Attachment, attachment_id)
+    if attachment.proposal_id != proposal.id:
+        abort(404)
+    return attachment
+
+
+@bp.route("/<proposal_id>/attachments/<attachment_id>")
+@login_required
+def download(proposal_id, attachment_id):
+    proposal = _visible_or_404(proposal_id)
+    attachment = _attachment_or_404(proposal, attachment_id)
+    path = files.path_for(attachment.sha256)
+    if not path.exists():
+        abort(404)
+    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.original_name, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/<proposal_id>/attachments/<attachment_id>/delete", methods=["POST"])
+@login_required
+def delete_attachment(proposal_id, attachment_id):
+    proposal = _visible_or_404(proposal_id)
+    attachment = _attachment_or_404(proposal, attachment_id)
+    if not permissions.can_edit_proposal(current_user, proposal):
+        abort(403)
+    if ConfirmForm().validate_on_submit():
+        try:
+            service.delete_attachment(current_user, attachment)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("The file has been removed."), "success")
+    return redirect(url_for("proposals.edit", proposal_id=proposal.id) + "#attachments")
+
+
+# -- screening (staff) ------------------------------------------------------------------------
+def _filters() -> dict:
+    args = request.args
+    return {"status": args.get("status") or None, "category": args.get("category") or None,
+            "district": args.get("district") or None, "grade": args.get("grade") or None,
+            "q": (args.get("q") or "").strip()[:100]}
+
+
+@bp.route("/calls/<call_id>/screening")
+@login_required
+def screening(call_id):
+    if not permissions.can_screen_proposals(current_user):
+        abort(403)
+    call = get_or_404(Call, call_id)
+    filters = _filters()
+    page = paginate(service.screening_query(call, **filters))
+    return render_template("proposals/screening.html", call=call, page=page, filters=filters,
+                           statuses=service.SCREENING_STATUSES)
+
+
+def _export_rows(call, filters):
+    proposals = list(db.session.scalars(service.screening_query(call, **filters)))
+    header = [_("No."), _("Project title"), _("Organisation"), _("Unified social credit code"), _("District"),
+              _("Grade"), _("Category"), _("Amount requested (yuan)"), _("Matching funds (yuan)"),
+              _("Submitted at (Beijing time)"), _("Status"), _("Screening note")]
+    rows = []
+    for p in proposals:
+        rows.append([
+            p.id, p.title, p.organisation.name, p.organisation.uscc, p.organisation.district or "",
+            str(labels.GRADE_LABELS.get(p.organisation.grade, "")), str(labels.CATEGORY_LABELS.get(p.category, "")),
+            p.amount_requested, p.matching_funds,
+            to_local(p.submitted_at).strftime("%Y-%m-%d %H:%M") if p.submitted_at else "",
+            str(PROPOSAL.label(p.status)), p.screening_note or "",
+        ])
+    return header, rows
+
+
+@bp.route("/calls/<call_id>/screening/export.<fmt>")
+@login_required
+def screening_export(call_id, fmt):
+    if not permissions.can_screen_proposals(current_user):
+        abort(403)
+    call = get_or_404(Call, call_id)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    header, rows = _export_rows(call, _filters())
+    stamp = to_local(now_utc()).strftime("%Y%m%d-%H%M")
+    filename = f"call-{call.id}-proposals-{stamp}.{fmt}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([str(h) for h in header])
+        from grants.money import format_yuan
+
+        for row in rows:
+            writer.writerow([format_yuan(v) if isinstance(v, Decimal) else ("" if v is None else v) for v in row])
+        # UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly.
+        body = "\ufeff" + buffer.getvalue()
+        return Response(body.encode("utf-8"), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "proposals"
+    ws.append([str(h) for h in header])
+    for row in rows:
+        ws.append(row)
+    for col in ("H", "I"):
+        for cell in ws[col][1:]:
+            cell.number_format = "#,##0.00"
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return Response(out.getvalue(),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/<proposal_id>/screen", methods=["POST"])
+@login_required
+def screen(proposal_id):
+    proposal = _visible_or_404(proposal_id)
+    if not permissions.can_screen_proposals(current_user):
+        abort(403)
+    form = ScreenForm()
+    if form.validate_on_submit():
+        if form.decision.data not in ("pass", "fail"):
+            flash(_("Choose pass or fail."), "error")
+        else:
+            try:
+                service.screen(current_user, proposal, form.decision.data == "pass", form.reason.data)
+            except ServiceError as exc:
+                flash(exc.message, "error")
+            else:
+                flash(_("Screening decision recorded; the organisation has been notified."), "success")
+                nxt = request.form.get("next")
+                if nxt == "list":
+                    return redirect(url_for("proposals.screening", call_id=proposal.call_id))
+    else:
+        flash(" ".join(str(e) for errs in form.errors.values() for e in errs), "error")
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+
+
+# -- dashboard section ------------------------------------------------------------------------
+def timelines_for(ids: list[int]) -> dict[int, list[dict]]:
+    """Applicant-facing status timelines of several proposals, in one query."""
+    out: dict[int, list[dict]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "proposal", AuditEvent.object_id.in_(ids), AuditEvent.to_status.is_not(None))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    for e in events:
+        out[e.object_id].append({"at": e.at, "status": e.to_status,
+                                 "label": PROPOSAL.applicant_label(e.to_status), "note": e.note})
+    return out
+
+
+@bp.app_context_processor
+def _dashboard_helpers():
+    def my_proposals(org, limit: int = 10):
+        if org is None:
+            return []
+        props = list(db.session.scalars(
+            select(Proposal).where(Proposal.organisation_id == org.id)
+            .order_by(Proposal.updated_at.desc(), Proposal.id.desc()).limit(limit)
+        ))
+        tl = timelines_for([p.id for p in props])
+        return [(p, tl[p.id]) for p in props]
+
+    return {"my_proposals": my_proposals}
