@@ -91,12 +91,9 @@ def app(database_url, tmp_path_factory):
 def _empty_tables():
     _db.session.rollback()
     with _db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(_db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        # DELETE is much faster than TRUNCATE on the tiny tables of a test.
+        for table in reversed(_db.metadata.sorted_tables):
+            conn.execute(table.delete())
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from grants import labels
@@ -48,8 +49,8 @@ class RecordConflictForm(FlaskForm):
 class DeclareForm(FlaskForm):
     decision = RadioField(
         _l("Your declaration"),
-        choices=[("none", _l("I have no conflict of interest with this proposal")),
-                 ("conflict", _l("I have a conflict of interest with this proposal"))],
+        choices=[SelectChoice("none", _l("I have no conflict of interest with this proposal")),
+                 SelectChoice("conflict", _l("I have a conflict of interest with this proposal"))],
         validators=[InputRequired(_l("Choose one of the two declarations."))],
     )
     conflict_type = SelectField(_l("Kind of conflict"), choices=[], validators=[Optional()])

@@ -109,13 +109,14 @@ def _render_panel(call: Call, member_form=None, conflict_form=None, status=200):
 def index():
     if not permissions.is_staff(current_user):
         abort(403)
-    panel_size = (select(func.count(PanelMember.id)).where(PanelMember.call_id == Call.id)
-                  .correlate(Call).scalar_subquery())
-    screened = (select(func.count(Proposal.id)).where(Proposal.call_id == Call.id, Proposal.status == "screened_in")
-                .correlate(Call).scalar_subquery())
-    page = paginate(select(Call, panel_size.label("panel_size"), screened.label("screened"))
-                    .where(Call.status != "draft").order_by(Call.opens_at.desc(), Call.id.desc()))
-    return render_template("panel/index.html", page=page)
+    page = paginate(select(Call).where(Call.status != "draft").order_by(Call.opens_at.desc(), Call.id.desc()))
+    ids = [c.id for c in page.items]
+    panel_sizes = dict(db.session.execute(select(PanelMember.call_id, func.count(PanelMember.id))
+                                          .where(PanelMember.call_id.in_(ids)).group_by(PanelMember.call_id)).all())
+    screened = dict(db.session.execute(select(Proposal.call_id, func.count(Proposal.id))
+                                       .where(Proposal.call_id.in_(ids), Proposal.status == "screened_in")
+                                       .group_by(Proposal.call_id)).all())
+    return render_template("panel/index.html", page=page, panel_sizes=panel_sizes, screened=screened)
 
 
 @bp.route("/calls/<call_id>")

@@ -140,6 +140,11 @@ def _apply(call: Call, data: dict, criteria, tranches) -> None:
     for key in CALL_FIELDS:
         if key in data:
             setattr(call, key, data[key])
+    if call.id is not None:
+        # Delete the old rows first: (call_id, position) is unique.
+        call.criteria.clear()
+        call.tranches.clear()
+        db.session.flush()
     call.criteria = [
         RubricCriterion(position=i, name=c.name, description=c.description or "", weight=int(c.weight),
                         max_score=int(c.max_score))

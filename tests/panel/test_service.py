@@ -14,6 +14,8 @@ from grants.services import panel as service
 from tests.factories import create_call, create_org, create_proposal, create_user
 from tests.factories_panel import add_to_panel, create_assignment, create_conflict, create_panel, create_reviewer
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def _active(call):
     return list(db.session.execute(
