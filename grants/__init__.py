@@ -115,3 +115,6 @@ def _register_blueprints(app: Flask) -> None:
     from grants.panel.views import bp as panel_bp
 
     app.register_blueprint(panel_bp, url_prefix="/panel")
+    from grants.reviews.views import bp as reviews_bp
+
+    app.register_blueprint(reviews_bp, url_prefix="/reviews")

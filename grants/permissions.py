@@ -171,6 +171,42 @@ def can_manage_panel(user, call) -> bool:
     return is_staff(user)
 
 
+# -- scoring and ranking (area "reviews") ---------------------------------------------------
+def review_deadline_passed(call) -> bool:
+    """Scores are locked once the call's review deadline has passed."""
+    from grants.timeutil import now_utc
+
+    return call.review_deadline is not None and now_utc() > call.review_deadline
+
+
+def can_score_proposal(user, proposal, review=None) -> bool:
+    """The reviewer may still change their review: opened, not submitted, before the deadline."""
+    return (can_open_proposal_as_reviewer(user, proposal) and not review_deadline_passed(proposal.call)
+            and (review is None or review.status == "draft"))
+
+
+def can_see_other_scores(user, proposal, own_review=None) -> bool:
+    """Staff see everything; a reviewer sees the others' scores (never their names) only after
+    submitting their own, and only when the call allows it."""
+    if is_staff(user):
+        return True
+    return (can_open_proposal_as_reviewer(user, proposal) and bool(proposal.call.show_scores_after_submit)
+            and own_review is not None and own_review.status == "submitted" and own_review.reviewer_id == user.id)
+
+
+def can_view_reviews_of_proposal(user, proposal) -> bool:
+    """The staff page with every review of a proposal, reviewers named."""
+    return is_staff(user)
+
+
+def can_reopen_review(user, review) -> bool:
+    return is_staff(user) and review.status == "submitted"
+
+
+def can_view_ranking(user, call) -> bool:
+    return is_staff(user)
+
+
 # -- proposals (reviewers get nothing here; the review area has its own views) ---------------
 def can_view_proposal(user, proposal) -> bool:
     """Staff, or a member of the applying organisation. Others get 404."""

@@ -1,6 +1,7 @@
 """Call forms: every field validated on the server with a message beside it."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
@@ -20,6 +21,15 @@ from grants.timeutil import end_of_local_day, local_to_utc, to_local
 
 REQUIRED = _l("This field is required.")
 MAX_ROWS = 20
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value):
+    """Drop invisible control characters (PostgreSQL refuses NUL in text); keep tabs and newlines."""
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+TEXT = {"filters": [clean_text]}
 
 
 def _fold(text: str | None) -> str:
@@ -95,6 +105,21 @@ class PercentField(StringField):
         return "" if self.data is None else f"{self.data.normalize():f}"
 
 
+class ChoiceField(SelectField):
+    """A select whose bad values (only from crafted requests) get a translated message."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("invalid_choice_message", _l("Choose from the list."))
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(str(_l("Choose from the list."))) from None
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -107,8 +132,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class CriterionForm(Form):
-    name = StringField(_l("Criterion"), validators=[Optional(), Length(max=100, message=_l("At most %(max)d characters."))])
-    description = StringField(_l("What the experts look at"),
+    name = StringField(**TEXT, label=_l("Criterion"), validators=[Optional(), Length(max=100, message=_l("At most %(max)d characters."))])
+    description = StringField(**TEXT, label=_l("What the experts look at"),
                               validators=[Optional(), Length(max=500, message=_l("At most %(max)d characters."))])
     weight = WholeNumberField(_l("Weight"), low=1, high=100)
     max_score = WholeNumberField(_l("Maximum score"), low=1, high=100)
@@ -135,7 +160,7 @@ class CriterionForm(Form):
 
 class TrancheForm(Form):
     percentage = WholeNumberField(_l("Percentage"), low=1, high=100)
-    condition = SelectField(_l("Released"), choices=[], validators=[Optional()])
+    condition = ChoiceField(_l("Released"), choices=[], validators=[Optional()])
     milestone_number = WholeNumberField(_l("Milestone no."), low=1, high=20)
 
     def __init__(self, *args, **kwargs):
@@ -186,8 +211,8 @@ def _date_required():
 
 
 class CallForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=200, message=_l("At most %(max)d characters."))])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000, message=_l("At most %(max)d characters."))])
+    title = StringField(**TEXT, label=_l("Title"), validators=[DataRequired(REQUIRED), Length(max=200, message=_l("At most %(max)d characters."))])
+    description = TextAreaField(**TEXT, label=_l("Description"), validators=[Optional(), Length(max=20000, message=_l("At most %(max)d characters."))])
     categories = MultiCheckboxField(_l("Categories"), choices=[])
     budget_pool = MoneyField(_l("Budget pool (yuan)"), validators=[InputRequired(_l("Enter an amount."))])
     per_project_cap = MoneyField(_l("Maximum grant per project (yuan)"), validators=[InputRequired(_l("Enter an amount."))])
@@ -205,7 +230,7 @@ class CallForm(FlaskForm):
     notice_working_days = WholeNumberField(_l("Public notice (working days)"), low=0, high=30, default=5)
     allow_resubmit = BooleanField(_l("Allow resubmission after withdrawal"), default=True)
 
-    min_grade = SelectField(_l("Minimum grade"), choices=[], coerce=int, default=0)
+    min_grade = ChoiceField(_l("Minimum grade"), choices=[], coerce=int, default=0)
     min_years_registered = WholeNumberField(_l("Minimum years since registration"), low=0, high=50)
     require_verified = BooleanField(_l("Organisation verified by the bureau"), default=True)
     require_inspection_passed = BooleanField(_l("Annual inspection passed last year"))
@@ -214,7 +239,7 @@ class CallForm(FlaskForm):
 
     criteria = FieldList(FormField(CriterionForm), max_entries=MAX_ROWS)
     tranches = FieldList(FormField(TrancheForm), max_entries=MAX_ROWS)
-    tranche_preset = SelectField(_l("Use a preset tranche plan"), choices=[], validators=[Optional()])
+    tranche_preset = ChoiceField(_l("Use a preset tranche plan"), choices=[], validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -227,6 +252,8 @@ class CallForm(FlaskForm):
     def pad_rows(self, extra: int = 2) -> None:
         """Blank rows to fill in (no JavaScript needed)."""
         for fl, minimum in ((self.criteria, 6), (self.tranches, 3)):
+            while fl.entries and fl.entries[-1].form.is_blank() and not fl.entries[-1].errors:
+                fl.pop_entry()
             target = min(MAX_ROWS, max(minimum, len(fl.entries) + extra))
             while len(fl.entries) < target:
                 fl.append_entry()
@@ -322,7 +349,7 @@ def initial_for_new(criteria, tranches) -> dict:
 
 # -- organisation records (staff) -----------------------------------------------------------
 class GradeForm(FlaskForm):
-    grade = SelectField(_l("Grade (等级评估)"), choices=[], coerce=int)
+    grade = ChoiceField(_l("Grade (等级评估)"), choices=[], coerce=int)
     assessed_on = DayField(_l("Assessment date"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
@@ -332,8 +359,8 @@ class GradeForm(FlaskForm):
 
 class InspectionForm(FlaskForm):
     year = WholeNumberField(_l("Year"), validators=[InputRequired(_l("Give the year."))], low=1990, high=2100)
-    result = SelectField(_l("Result"), choices=[], validators=[DataRequired(_l("Choose a result from the list."))])
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=500, message=_l("At most %(max)d characters."))])
+    result = ChoiceField(_l("Result"), choices=[], validators=[DataRequired(_l("Choose a result from the list."))])
+    note = StringField(**TEXT, label=_l("Note"), validators=[Optional(), Length(max=500, message=_l("At most %(max)d characters."))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -343,5 +370,5 @@ class InspectionForm(FlaskForm):
 class BlacklistForm(FlaskForm):
     flagged = BooleanField(_l("On the list of seriously illegal and dishonest organisations (严重违法失信名单)"))
     on = DayField(_l("Listed on"), validators=[Optional()])
-    note = TextAreaField(_l("Note (reason, decision reference)"),
+    note = TextAreaField(**TEXT, label=_l("Note (reason, decision reference)"),
                          validators=[Optional(), Length(max=2000, message=_l("At most %(max)d characters."))])

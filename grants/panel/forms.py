@@ -11,6 +11,11 @@ from grants import labels
 REQUIRED = _l("This field is required.")
 
 
+def _clean(value):
+    """Drop NUL characters (PostgreSQL refuses them in text) and surrounding blanks."""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
+
+
 def _conflict_choices():
     return [("", _l("Choose…"))] + list(labels.CONFLICT_TYPE_LABELS.items())
 
@@ -18,7 +23,7 @@ def _conflict_choices():
 class AddMemberForm(FlaskForm):
     reviewer_id = SelectField(_l("Reviewer"), coerce=str, choices=[], validators=[DataRequired(REQUIRED)])
     affiliation = StringField(
-        _l("Affiliation (organisation name or USCC)"), validators=[Optional(), Length(max=200)]
+        _l("Affiliation (organisation name or USCC)"), validators=[Optional(), Length(max=200)], filters=[_clean]
     )
 
 
@@ -32,14 +37,15 @@ class AddAssignmentForm(FlaskForm):
 
 
 class RemoveForm(FlaskForm):
-    note = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+    note = StringField(_l("Reason"), validators=[Optional(), Length(max=500, message=_l("Keep the reason under 500 characters."))],
+                       filters=[_clean])
 
 
 class RecordConflictForm(FlaskForm):
     reviewer_id = SelectField(_l("Reviewer"), coerce=str, choices=[], validators=[DataRequired(REQUIRED)])
     target = SelectField(_l("Conflict with"), coerce=str, choices=[], validators=[DataRequired(REQUIRED)])
     conflict_type = SelectField(_l("Kind of conflict"), choices=[], validators=[DataRequired(REQUIRED)])
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)], filters=[_clean])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,7 +60,7 @@ class DeclareForm(FlaskForm):
         validators=[InputRequired(_l("Choose one of the two declarations."))],
     )
     conflict_type = SelectField(_l("Kind of conflict"), choices=[], validators=[Optional()])
-    note = TextAreaField(_l("Describe the conflict"), validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(_l("Describe the conflict"), validators=[Optional(), Length(max=2000)], filters=[_clean])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

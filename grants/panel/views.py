@@ -93,9 +93,16 @@ def _assignment_form(call: Call) -> AddAssignmentForm:
 def _render_panel(call: Call, member_form=None, conflict_form=None, status=200):
     screened = db.session.scalar(
         select(func.count(Proposal.id)).where(Proposal.call_id == call.id, Proposal.status == "screened_in"))
+    conflicts = service.conflicts(call)
+    proposal_ids = {c.proposal_id for c in conflicts if c.proposal_id}
+    org_ids = {c.organisation_id for c in conflicts if c.organisation_id}
+    titles = dict(db.session.execute(select(Proposal.id, Proposal.title).where(Proposal.id.in_(proposal_ids))).all()) \
+        if proposal_ids else {}
+    org_names = dict(db.session.execute(select(Organisation.id, Organisation.name)
+                                        .where(Organisation.id.in_(org_ids))).all()) if org_ids else {}
     return render_template(
         "panel/call.html", call=call, progress=service.progress(call), gaps=service.gaps(call),
-        conflicts=service.conflicts(call), screened=screened,
+        conflicts=conflicts, titles=titles, org_names=org_names, screened=screened,
         member_form=member_form or _add_member_form(call), conflict_form=conflict_form or _conflict_form(call),
         auto_form=AutoAssignForm(), remind_form=ReminderForm(), remove_form=RemoveForm(),
         users={u.id: u for u in db.session.scalars(select(User).where(User.id.in_(
@@ -272,6 +279,8 @@ def remove_assignment(assignment_id):
             flash(exc.message, "error")
         else:
             flash(_("The assignment is removed."), "success")
+    else:
+        flash(" ".join(str(e) for e in form.note.errors), "error")
     return redirect(url_for("panel.assignments", call_id=call.id))
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import Form, FieldList, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import Form, FieldList, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from grants import labels
@@ -210,7 +210,6 @@ class ProposalForm(FlaskForm):
     budget_lines = FieldList(FormField(BudgetLineForm), min_entries=0, max_entries=MAX_ROWS)
     indicators = FieldList(FormField(IndicatorForm), min_entries=0, max_entries=MAX_ROWS)
     milestones = FieldList(FormField(MilestoneForm), min_entries=0, max_entries=MAX_ROWS)
-    action = HiddenField()
 
     def __init__(self, *args, call=None, **kwargs):
         super().__init__(*args, **kwargs)

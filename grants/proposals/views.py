@@ -9,7 +9,7 @@ from decimal import Decimal
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from grants import labels, permissions
 from grants.extensions import db
@@ -410,4 +410,16 @@ def _dashboard_helpers():
         tl = timelines_for([p.id for p in props])
         return [(p, tl[p.id]) for p in props]
 
-    return {"my_proposals": my_proposals}
+    def screening_calls(limit: int = 10):
+        """Calls that have received proposals, newest first, with how many wait for screening."""
+        if not permissions.can_screen_proposals(current_user):
+            return []
+        waiting = func.sum(case((Proposal.status == "submitted", 1), else_=0))
+        rows = db.session.execute(
+            select(Call, waiting).join(Proposal, Proposal.call_id == Call.id)
+            .where(Proposal.status.in_(service.SCREENING_STATUSES))
+            .group_by(Call.id).order_by(Call.closes_at.desc()).limit(limit)
+        ).all()
+        return [(call, int(n or 0)) for call, n in rows]
+
+    return {"my_proposals": my_proposals, "screening_calls": screening_calls}

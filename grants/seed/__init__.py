@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-STEPS = ["grants.seed.core"]
+STEPS = ["grants.seed.core", "grants.seed.calls", "grants.seed.proposals", "grants.seed.panel", "grants.seed.reviews"]
 
 
 def run() -> list[tuple[str, str]]:

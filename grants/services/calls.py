@@ -97,6 +97,9 @@ def _validate(data: dict, criteria: list[CriterionRow], tranches: list[TrancheRo
         errors.setdefault(FIELD_FOR.get(field, field), []).append(message)
 
     pool, cap = data["budget_pool"], data["per_project_cap"]
+    for key, value in (("budget_pool", pool), ("per_project_cap", cap)):
+        if value is None:
+            add(key, _("Enter an amount."))
     if pool is not None and pool <= 0:
         add("budget_pool", _("The budget pool must be more than zero."))
     if cap is not None and cap <= 0:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-27 18:14:30.989397
+Create Date: 2026-11-27 18:36:40.619144
 
 """
 from alembic import op

@@ -102,15 +102,26 @@ def test_blank_rows_are_dropped_and_extra_rows_kept(staff_client):
     ("term_max_months", "99999999999999999999", "请输入1到36之间的整数。"),
     ("reviewers_per_proposal", "x", "请输入整数。"),
     ("title", "", "此项为必填项。"),
-    ("title", "长" * 201, "最多200个字符。"),
+    ("title", "长" * 201, "最多 200 个字符。"),
+    ("description", "长" * 20001, "最多 20000 个字符。"),
+    ("criteria-0-name", "评" * 101, "最多 100 个字符。"),
+    ("criteria-0-weight", "-20", "请输入1到100之间的整数。"),
+    ("tranches-0-condition", "whenever", "请从列表中选择。"),
+    ("min_grade", "abc", "请从列表中选择。"),
+    ("min_grade", "9", "请从列表中选择。"),
     ("opens_on", "2027-02-30", "请输入日期"),
+    ("opens_on", "", "请输入日期"),
     ("opens_time", "25:00", "请输入时间"),
     ("closes_on", "2026-12-31", "截止时间必须晚于开始时间。"),
 ])
 def test_bad_input_shown_beside_the_field(staff_client, field, value, message):
     response = staff_client.post("/calls/new", data=call_form(**{field: value}))
     assert response.status_code == 200
-    assert message in _error_beside(response.get_data(as_text=True), field)
+    html = response.get_data(as_text=True)
+    if field.startswith(("criteria-", "tranches-")):
+        assert 'class="has-error"' in html and message in html
+    else:
+        assert message in _error_beside(html, field)
     assert _calls() == []
 
 
@@ -187,3 +198,14 @@ def test_open_call_title_still_editable(staff_client):
     assert response.status_code == 302
     db.session.refresh(call)
     assert call.title.endswith("（更正）")
+
+
+def test_control_characters_dropped_not_500(staff_client):
+    response = staff_client.post("/calls/new", data=call_form(title="征集\x00标题\x07", description="第一行\n第二行\x00",
+                                                              **{"criteria-0-name": "\x00"}))
+    assert response.status_code == 200
+    assert "请填写评分项名称。" in response.get_data(as_text=True)
+    response = staff_client.post("/calls/new", data=call_form(title="征集\x00标题\x07", description="第一行\n第二行\x00"))
+    assert response.status_code == 302
+    (call,) = _calls()
+    assert call.title == "征集标题" and call.description == "第一行\n第二行"

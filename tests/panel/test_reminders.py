@@ -7,13 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from grants.extensions import db
-from grants.models import OutboxMessage, Review, ReviewReminder
+from grants.models import OutboxMessage, PanelMember, Review, ReviewReminder
 from grants.services import ServiceError
 from grants.services import panel as service
 from tests.factories import create_call, create_proposal, create_user
 from tests.factories_panel import create_assignment, create_reviewer
-
-pytestmark = pytest.mark.usefixtures("english")
 
 NOW = datetime(2026, 3, 10, 1, 0, tzinfo=timezone.utc)  # 09:00 in 嘉兴
 
@@ -69,7 +67,7 @@ def test_no_reminder_when_deadline_far_passed_or_work_done():
     assert _mails() == []
 
 
-def test_staff_button_once_per_day_and_then_the_scheduled_run_skips(login, app):
+def test_staff_button_once_per_day_and_then_the_scheduled_run_skips(english):
     staff = create_user("staff")
     call, reviewer = _call_with_work(datetime.now(timezone.utc) + timedelta(days=1), n=3, done=1)
     reminder = service.send_reminder(staff, call, reviewer)
@@ -80,7 +78,7 @@ def test_staff_button_once_per_day_and_then_the_scheduled_run_skips(login, app):
     assert len(_mails(reviewer)) == 1
 
 
-def test_button_refused_when_nothing_is_unfinished():
+def test_button_refused_when_nothing_is_unfinished(english):
     staff = create_user("staff")
     call, reviewer = _call_with_work(NOW + timedelta(days=1), n=1, done=1)
     with pytest.raises(ServiceError, match="no unfinished reviews"):
@@ -88,8 +86,6 @@ def test_button_refused_when_nothing_is_unfinished():
 
 
 def test_remind_button_on_the_panel_page(login):
-    from grants.models import PanelMember
-
     staff = create_user("staff")
     call, reviewer = _call_with_work(datetime.now(timezone.utc) + timedelta(days=1))
     member = db.session.scalar(select(PanelMember).where(PanelMember.reviewer_id == reviewer.id))

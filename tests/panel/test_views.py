@@ -201,3 +201,54 @@ def test_other_calls_panel_member_is_not_offered_twice(login):
     form = form[:form.index("</select>")]
     assert "新专家" in form and all(f'value="{r.id}"' not in form for r in reviewers)
     assert str(fresh.id) in form
+
+
+def test_recused_reviewer_finds_the_proposal_on_no_panel_route(login, app):
+    """Every GET route of the panel blueprint, with every id filled in, as a recused reviewer:
+    the proposal's title and organisation never appear, and its assignment answers 404."""
+    call = create_call(status="closed")
+    org = create_org(name="平湖市心理健康服务协会")
+    proposal = create_proposal(call, org, status="screened_in", title="心理援助热线")
+    reviewer = create_reviewer()
+    assignment = create_assignment(proposal, reviewer, status="recused")
+    member = db.session.scalar(select(PanelMember).where(PanelMember.reviewer_id == reviewer.id))
+    ids = {"call_id": call.id, "assignment_id": assignment.id, "member_id": member.id}
+    client = login(reviewer)
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("panel.") or "GET" not in rule.methods:
+            continue
+        url = rule.rule
+        for name, value in ids.items():
+            url = url.replace(f"<{name}>", str(value))
+        response = client.get(url)
+        page = _text(response)
+        assert response.status_code in (200, 403, 404), url
+        assert "心理援助热线" not in page and org.name not in page, url
+        if "<assignment_id>" in rule.rule:
+            assert response.status_code == 404, url
+        checked += 1
+    assert checked >= 5
+
+
+def test_nul_characters_and_long_notes_never_cause_a_server_error(login):
+    call = create_call(status="closed")
+    proposal = create_proposal(call, status="screened_in")
+    reviewer = create_reviewer()
+    assignment = create_assignment(proposal, reviewer)
+    staff = create_user("staff")
+    client = login(staff)
+    response = client.post(f"/panel/calls/{call.id}/members",
+                           data={"reviewer_id": str(create_reviewer().id), "affiliation": "嘉兴\x00学院"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(PanelMember.affiliation).where(PanelMember.affiliation.is_not(None))) == "嘉兴学院"
+    response = client.post(f"/panel/assignments/{assignment.id}/remove", data={"note": "x" * 600},
+                           follow_redirects=True)
+    assert "原因请控制在 500 字以内" in _text(response)
+    assert db.session.get(ReviewAssignment, assignment.id).status == "assigned"
+    client.post("/auth/logout")
+    client = login(reviewer)
+    response = client.post(f"/panel/assignments/{assignment.id}/declare",
+                           data={"decision": "conflict", "conflict_type": "other", "note": "亲\x00属"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Conflict.note)) == "亲属"

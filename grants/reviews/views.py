@@ -1,0 +1,294 @@
+"""Scoring (reviewers), every review of a proposal and reopening (staff), the ranking of a call
+under its budget and its exports (staff)."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from grants import labels, permissions
+from grants.extensions import db
+from grants.models import Attachment, Call, Proposal, Review, User
+from grants.reviews.blind import MetadataError, Redactor, anonymous_name, strip_metadata
+from grants.reviews.forms import ReopenForm, review_form
+from grants.services import ServiceError, files
+from grants.services import ranking as ranking_service
+from grants.services import reviews as service
+from grants.timeutil import now_utc, to_local
+from grants.views import apply_field_errors, get_or_404, paginate
+
+bp = Blueprint("reviews", __name__)
+
+
+# -- loading -------------------------------------------------------------------------------------
+def _reviewable_or_404(proposal_id) -> Proposal:
+    """The proposal as its reviewer sees it; to anyone else it does not exist."""
+    proposal = get_or_404(Proposal, proposal_id)
+    if not permissions.can_open_proposal_as_reviewer(current_user, proposal):
+        abort(404)
+    return proposal
+
+
+def _staff_call(call_id) -> Call:
+    call = get_or_404(Call, call_id)
+    if not permissions.can_view_ranking(current_user, call):
+        abort(403)
+    return call
+
+
+def _identity(value):
+    return value
+
+
+def _attachment_names(proposal: Proposal) -> dict[int, str]:
+    if proposal.call.blind_review:
+        return {a.id: anonymous_name(i, a.content_type) for i, a in enumerate(proposal.attachments, start=1)}
+    return {a.id: a.original_name for a in proposal.attachments}
+
+
+# -- reviewers -------------------------------------------------------------------------------------
+@bp.route("/proposals/<proposal_id>", methods=["GET", "POST"])
+@login_required
+def review(proposal_id):
+    if permissions.is_staff(current_user) and not permissions.is_reviewer(current_user):
+        proposal = get_or_404(Proposal, proposal_id)
+        if request.method == "POST":
+            abort(403)
+        return redirect(url_for("reviews.scores", proposal_id=proposal.id))
+    proposal = _reviewable_or_404(proposal_id)
+    call = proposal.call
+    own = service.review_of(current_user, proposal)
+    criteria = list(call.criteria)
+    form = review_form(criteria, own)
+    status = 200
+    if request.method == "POST":
+        if not permissions.can_score_proposal(current_user, proposal, own):
+            flash(_("Your review can no longer be changed."), "error")
+            return redirect(url_for("reviews.review", proposal_id=proposal.id))
+        submit = request.form.get("action") == "submit"
+        if form.validate():
+            inputs = {c.id: service.CriterionInput(getattr(form, service.score_field(c.id)).data,
+                                                    getattr(form, service.comment_field(c.id)).data or "")
+                      for c in criteria}
+            try:
+                service.save(current_user, proposal, inputs, overall_comment=form.overall_comment.data,
+                             recommendation=form.recommendation.data or None, submit=submit)
+            except ServiceError as exc:
+                apply_field_errors(form, exc)
+                if exc.field_errors:
+                    flash(exc.message, "error")
+            else:
+                if submit:
+                    flash(_("Your review is submitted. Thank you."), "success")
+                else:
+                    flash(_("Your draft is saved. You can come back and submit it before the deadline."), "success")
+                return redirect(url_for("reviews.review", proposal_id=proposal.id))
+        status = 400
+    blind = bool(call.blind_review)
+    redact = Redactor(proposal.organisation).text if blind else _identity
+    others = service.others_reviews(proposal, current_user) if permissions.can_see_other_scores(
+        current_user, proposal, own) else None
+    return render_template(
+        "reviews/review.html", proposal=proposal, call=call, criteria=criteria, review=own, form=form,
+        editable=permissions.can_score_proposal(current_user, proposal, own),
+        deadline_passed=permissions.review_deadline_passed(call), blind=blind, r=redact,
+        attachment_names=_attachment_names(proposal), others=others,
+        hidden_until_submit=bool(call.show_scores_after_submit) and others is None,
+    ), status
+
+
+@bp.route("/proposals/<proposal_id>/attachments/<attachment_id>")
+@login_required
+def attachment(proposal_id, attachment_id):
+    proposal = _reviewable_or_404(proposal_id)
+    item = get_or_404(Attachment, attachment_id)
+    if item.proposal_id != proposal.id:
+        abort(404)
+    path = files.path_for(item.sha256)
+    if not path.exists():
+        abort(404)
+    name = _attachment_names(proposal)[item.id]
+    if proposal.call.blind_review:
+        try:
+            data = strip_metadata(path.read_bytes(), item.content_type)
+        except MetadataError:
+            flash(_("This file's metadata could not be removed, so it is not shown in a blind review. "
+                    "Ask the programme staff for an anonymised copy."), "error")
+            return redirect(url_for("reviews.review", proposal_id=proposal.id) + "#attachments")
+        response = send_file(io.BytesIO(data), mimetype=item.content_type, as_attachment=True,
+                             download_name=name, max_age=0)
+    else:
+        response = send_file(path, mimetype=item.content_type, as_attachment=True, download_name=name, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# -- staff ---------------------------------------------------------------------------------------
+@bp.route("/")
+@login_required
+def index():
+    if not permissions.is_staff(current_user):
+        abort(403)
+    page = paginate(select(Call).where(Call.status != "draft").order_by(Call.opens_at.desc(), Call.id.desc()))
+    ids = [c.id for c in page.items]
+    counts = {}
+    if ids:
+        counts = {row.call_id: (row.submitted, row.total) for row in db.session.execute(
+            select(Proposal.call_id,
+                   func.count(Review.id).filter(Review.status == "submitted").label("submitted"),
+                   func.count(Review.id).label("total"))
+            .join(Review, Review.proposal_id == Proposal.id)
+            .where(Proposal.call_id.in_(ids)).group_by(Proposal.call_id))}
+    return render_template("reviews/index.html", page=page, counts=counts)
+
+
+@bp.route("/proposals/<proposal_id>/scores")
+@login_required
+def scores(proposal_id):
+    proposal = get_or_404(Proposal, proposal_id)
+    if not permissions.can_view_reviews_of_proposal(current_user, proposal):
+        abort(403)
+    reviews = list(db.session.scalars(
+        select(Review).where(Review.proposal_id == proposal.id)
+        .options(selectinload(Review.scores), selectinload(Review.reviewer))
+        .order_by(Review.submitted_at.is_(None), Review.submitted_at, Review.id)))
+    counted = {r.id for r in db.session.scalars(
+        ranking_service.counted_reviews(proposal.call_id).where(Review.proposal_id == proposal.id))}
+    result = ranking_service.compute(proposal.call)
+    row = next((x for x in result.rows if x.proposal_id == proposal.id), None)
+    return render_template("reviews/scores.html", proposal=proposal, call=proposal.call, reviews=reviews,
+                           counted=counted, row=row, criteria=list(proposal.call.criteria), reopen_form=ReopenForm())
+
+
+@bp.route("/<review_id>/reopen", methods=["POST"])
+@login_required
+def reopen(review_id):
+    item = get_or_404(Review, review_id)
+    if not permissions.is_staff(current_user):
+        abort(403)
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            service.reopen(current_user, item, form.reason.data)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("The review is reopened as a draft; the reviewer has been notified."), "success")
+    else:
+        flash(" ".join(str(e) for errs in form.errors.values() for e in errs), "error")
+    return redirect(url_for("reviews.scores", proposal_id=item.proposal_id))
+
+
+@bp.route("/calls/<call_id>/ranking")
+@login_required
+def ranking(call_id):
+    call = _staff_call(call_id)
+    result = ranking_service.compute(call)
+    return render_template("reviews/ranking.html", call=call, result=result)
+
+
+def _anonymous_numbers(reviews) -> dict[int, int]:
+    ids = sorted({r.reviewer_id for r in reviews})
+    return {rid: i for i, rid in enumerate(ids, start=1)}
+
+
+def _fmt2(value):
+    rounded = ranking_service.round2(value)
+    return "" if rounded is None else rounded
+
+
+def _export_tables(call: Call, anonymous: bool):
+    result = ranking_service.compute(call)
+    criteria = list(call.criteria)
+    reviews = list(db.session.scalars(
+        ranking_service.counted_reviews(call.id).options(selectinload(Review.scores))
+        .order_by(Review.proposal_id, Review.submitted_at, Review.id)))
+    names = {} if anonymous else dict(db.session.execute(
+        select(User.id, User.name).where(User.id.in_({r.reviewer_id for r in reviews}))).all()) if reviews else {}
+    numbers = _anonymous_numbers(reviews)
+    by_proposal: dict[int, list[Review]] = {}
+    for r in reviews:
+        by_proposal.setdefault(r.proposal_id, []).append(r)
+
+    def reviewer_label(rid):
+        if anonymous:
+            return _("Reviewer %(n)d", n=numbers[rid])
+        return names.get(rid, "")
+
+    ranking_header = [_("Rank"), _("Proposal no."), _("Project title"), _("Organisation"),
+                      _("Amount requested (yuan)"), _("Reviews"), _("Mean"), _("Median"), _("Trimmed mean"),
+                      _("Standard deviation"), _("Range"), _("Calibrated score"), _("Ranking score"),
+                      _("Disagreement"), _("Fewer reviews than planned"), _("Cumulative requested (yuan)"),
+                      _("Recommended")]
+    yes, no = _("Yes"), _("No")
+    ranking_rows = [[
+        row.rank or "", row.proposal_id, row.title, row.organisation_name, row.amount_requested, row.n,
+        _fmt2(row.mean), _fmt2(row.median), _fmt2(row.trimmed), _fmt2(row.sd), _fmt2(row.spread),
+        _fmt2(row.calibrated), _fmt2(row.score), yes if row.disagreement else no, yes if row.incomplete else no,
+        row.cumulative_requested, yes if row.recommended else no,
+    ] for row in result.rows]
+    scores_header = [_("Rank"), _("Proposal no."), _("Project title"), _("Reviewer")] + [
+        f"{c.name} ({c.weight}%, /{c.max_score})" for c in criteria] + [
+        _("Weighted total"), _("Recommendation"), _("Submitted at (Beijing time)"), _("Overall comment")]
+    scores_rows = []
+    for row in result.rows:
+        for r in by_proposal.get(row.proposal_id, []):
+            by_criterion = {s.criterion_id: s.score for s in r.scores}
+            scores_rows.append(
+                [row.rank or "", row.proposal_id, row.title, reviewer_label(r.reviewer_id)]
+                + [by_criterion.get(c.id, "") for c in criteria]
+                + [r.weighted_total, str(labels.RECOMMENDATION_LABELS.get(r.recommendation, "")),
+                   to_local(r.submitted_at).strftime("%Y-%m-%d %H:%M") if r.submitted_at else "", r.overall_comment])
+    return (ranking_header, ranking_rows), (scores_header, scores_rows)
+
+
+@bp.route("/calls/<call_id>/ranking.<fmt>")
+@login_required
+def ranking_export(call_id, fmt):
+    call = _staff_call(call_id)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    anonymous = request.args.get("anonymous") == "1"
+    (rh, rrows), (sh, srows) = _export_tables(call, anonymous)
+    stamp = to_local(now_utc()).strftime("%Y%m%d-%H%M")
+    filename = f"call-{call.id}-ranking{'-anonymous' if anonymous else ''}-{stamp}.{fmt}"
+    if fmt == "csv":
+        # One CSV: the ranking table, a blank line, then the per-criterion scores of every review.
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for header, rows in ((rh, rrows), (sh, srows)):
+            writer.writerow([str(h) for h in header])
+            for row in rows:
+                writer.writerow(row)
+            if header is rh:
+                writer.writerow([])
+        body = "\ufeff" + buffer.getvalue()
+        return Response(body.encode("utf-8"), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "ranking"
+    ws.append([str(h) for h in rh])
+    for row in rrows:
+        ws.append(row)
+    for col in ("E", "P"):
+        for cell in ws[col][1:]:
+            cell.number_format = "#,##0.00"
+    ws.freeze_panes = "A2"
+    ws2 = wb.create_sheet("scores")
+    ws2.append([str(h) for h in sh])
+    for row in srows:
+        ws2.append(row)
+    ws2.freeze_panes = "E2"
+    out = io.BytesIO()
+    wb.save(out)
+    return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

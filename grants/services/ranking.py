@@ -1,0 +1,274 @@
+"""Aggregation and ranking of a call's reviews: ONE service, a constant number of statements.
+
+What counts: submitted reviews whose reviewer's assignment is still `cleared` (a reviewer
+recused or removed after submitting is excluded from every figure, as a conflicted reviewer
+must be).
+
+Per proposal (over its counted reviews' weighted totals, each on a 100-point scale):
+- n, mean, median, range (max − min);
+- trimmed mean: drop ONE highest and ONE lowest total when n ≥ 5 (ties: only one copy of the
+  tied value is dropped at each end), otherwise the plain mean;
+- standard deviation: the POPULATION standard deviation (divide by n) — the spread of the
+  scores the panel actually gave, defined (0) for a single review;
+- calibrated score: for every reviewer with ≥ 5 counted reviews in the call, each of their
+  totals becomes a z-score against their own mean and population sd, mapped back to the
+  call's scale as call_mean + z × call_sd (call_mean / call_sd over every counted total of
+  the call), clamped to 0–100; a reviewer with < 5 reviews (or an sd of 0 … then z = 0)
+  keeps raw totals (sd 0 gives call_mean). The proposal's calibrated score is the mean of
+  its reviews' calibrated values.
+- ranking score per call.ranking_method (mean / trimmed / calibrated); ties: higher median,
+  then earlier submission of the proposal, then lower id. Proposals without a counted
+  review rank last and are never recommended.
+- flags: disagreement when sd > call.disagreement_threshold; incomplete when fewer counted
+  reviews than call.reviewers_per_proposal.
+Recommended set: walk the ranking and take every proposal whose requested amount still fits
+in what is left of the budget pool (skip what no longer fits); the cut line is drawn before
+the first proposal that did not fit.
+
+SQL does the counts, sums, sums of squares, minima and maxima grouped by proposal and by
+reviewer; Python does the median and the calibration from the per-review totals. Whatever
+the number of proposals, one computation runs exactly STATEMENTS statements.
+
+Arithmetic: totals are read as integers in thousandths of a point, so SQL sums and sums of
+squares are exact integers on every backend; Decimal at 28 significant digits from there; a mean is one correctly rounded division (equal values compare
+equal, so ties are real ties); the variance is exact until its square root. Round to 2 places
+only for display.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from sqlalchemy import BigInteger, and_, cast, func, select
+
+from grants.extensions import db
+from grants.models import Call, Proposal, Review, ReviewAssignment
+from grants.permissions import REVIEWABLE_PROPOSAL_STATUSES
+
+STATEMENTS = 4
+CALIBRATION_MIN_REVIEWS = 5
+TRIM_MIN_REVIEWS = 5
+_PREC = 28
+TWO = Decimal("0.01")
+
+
+def _sd(n: int, s_milli: int, ss_milli: int) -> Decimal:
+    """Population standard deviation, in points, from the count and the exact integer sum and
+    sum of squares of totals in thousandths (exact until the square root)."""
+    var = Decimal(ss_milli * n - s_milli * s_milli) / (n * n)
+    return var.sqrt() / 1000 if var > 0 else Decimal(0)
+
+
+def round2(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(TWO, rounding=ROUND_HALF_UP)
+
+
+def median(values: list[int]) -> Decimal | None:
+    """The median of totals given in thousandths, in points."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    if len(ordered) % 2:
+        return Decimal(ordered[mid]) / 1000
+    return Decimal(ordered[mid - 1] + ordered[mid]) / 2000
+
+
+@dataclass
+class ProposalScore:
+    proposal_id: int
+    title: str
+    organisation_name: str
+    amount_requested: Decimal
+    submitted_at: datetime | None
+    n: int = 0
+    mean: Decimal | None = None
+    median: Decimal | None = None
+    trimmed: Decimal | None = None
+    sd: Decimal | None = None
+    low: Decimal | None = None
+    high: Decimal | None = None
+    calibrated: Decimal | None = None
+    score: Decimal | None = None
+    disagreement: bool = False
+    incomplete: bool = False
+    rank: int | None = None
+    cumulative_requested: Decimal = Decimal("0.00")
+    recommended: bool = False
+    cumulative_recommended: Decimal | None = None
+    totals: list[Decimal] = field(default_factory=list)  # counted reviews' totals, by review id
+
+    @property
+    def spread(self) -> Decimal | None:
+        return None if self.high is None else self.high - self.low
+
+    @property
+    def trimmed_applied(self) -> bool:
+        return self.n >= TRIM_MIN_REVIEWS
+
+
+@dataclass
+class Ranking:
+    call: Call
+    method: str
+    rows: list[ProposalScore]
+    budget_pool: Decimal
+    recommended_total: Decimal
+    cut_index: int | None  # index in rows of the first proposal that did not fit (the cut line)
+    call_mean: Decimal | None
+    call_sd: Decimal | None
+    calibrated_reviewers: int
+    reviewer_stats: dict[int, tuple[int, Decimal, Decimal]]  # reviewer_id -> (n, mean, sd)
+    cut_remaining: Decimal | None = None  # what was left of the pool at the cut line
+
+    @property
+    def recommended(self) -> list[ProposalScore]:
+        return [r for r in self.rows if r.recommended]
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.budget_pool - self.recommended_total
+
+
+def _counted_filter(stmt, call_id):
+    return (
+        stmt.join(Proposal, Proposal.id == Review.proposal_id)
+        .join(ReviewAssignment, and_(ReviewAssignment.proposal_id == Review.proposal_id,
+                                     ReviewAssignment.reviewer_id == Review.reviewer_id))
+        .where(Proposal.call_id == call_id, Review.status == "submitted",
+               ReviewAssignment.status == "cleared",
+               Proposal.status.in_(REVIEWABLE_PROPOSAL_STATUSES))
+    )
+
+
+def counted_reviews(call_id):
+    """Submitted reviews of the call's reviewable proposals whose assignment is still cleared."""
+    return _counted_filter(select(Review), call_id)
+
+
+def compute(call: Call) -> Ranking:
+    """The ranking of a call (see the module docstring); STATEMENTS queries."""
+    from grants.models import Organisation
+
+    # Totals in thousandths of a point as integers: sums and sums of squares are exact on every
+    # backend (SQLite would sum REALs), and no per-row Decimal conversion is needed.
+    milli = cast(func.round(Review.weighted_total * 1000), BigInteger)
+    # 1. the proposals under review
+    proposals = db.session.execute(
+        select(Proposal.id, Proposal.title, Proposal.amount_requested, Proposal.submitted_at,
+               Organisation.name.label("org_name"))
+        .join(Organisation, Organisation.id == Proposal.organisation_id)
+        .where(Proposal.call_id == call.id, Proposal.status.in_(REVIEWABLE_PROPOSAL_STATUSES))
+        .order_by(Proposal.id)
+    ).all()
+    # 2. counts, sums, sums of squares, min and max grouped by proposal
+    by_proposal = {
+        row[0]: row for row in db.session.execute(
+            _counted_filter(
+                select(Review.proposal_id, func.count(Review.id), func.sum(milli), func.sum(milli * milli),
+                       func.min(milli), func.max(milli)),
+                call.id,
+            ).group_by(Review.proposal_id)
+        ).tuples()
+    }
+    # 3. the same grouped by reviewer (for calibration)
+    by_reviewer = {
+        row[0]: row for row in db.session.execute(
+            _counted_filter(
+                select(Review.reviewer_id, func.count(Review.id), func.sum(milli), func.sum(milli * milli)),
+                call.id,
+            ).group_by(Review.reviewer_id)
+        ).tuples()
+    }
+    # 4. the per-review totals (median and calibration need the values themselves)
+    reviews = db.session.execute(
+        _counted_filter(select(Review.proposal_id, Review.reviewer_id, milli), call.id)
+        .order_by(Review.proposal_id, Review.id)
+    ).tuples().all()
+
+    with localcontext() as ctx:
+        ctx.prec = _PREC
+        # call-wide mean and population sd of all counted totals
+        n_all = sum(r[1] for r in by_proposal.values())
+        call_mean = call_sd = None
+        if n_all:
+            s_all = sum(int(r[2]) for r in by_proposal.values())
+            ss_all = sum(int(r[3]) for r in by_proposal.values())
+            call_mean = Decimal(s_all) / (n_all * 1000)
+            call_sd = _sd(n_all, s_all, ss_all)
+
+        reviewer_stats: dict[int, tuple[int, Decimal, Decimal]] = {}
+        calibrators: dict[int, tuple[Decimal, Decimal]] = {}
+        for rid, n_r, s_r, ss_r in by_reviewer.values():
+            mean_r = Decimal(int(s_r)) / (n_r * 1000)
+            sd_r = _sd(n_r, int(s_r), int(ss_r))
+            reviewer_stats[rid] = (n_r, mean_r, sd_r)
+            if n_r >= CALIBRATION_MIN_REVIEWS:
+                calibrators[rid] = (mean_r, sd_r)
+
+        values: dict[int, list[int]] = {}
+        calibrated: dict[int, Decimal] = {}
+        zero, hundred, thousand = Decimal(0), Decimal(100), Decimal(1000)
+        for proposal_id, reviewer_id, m in reviews:
+            values.setdefault(proposal_id, []).append(m)
+            cal = calibrators.get(reviewer_id)
+            if cal is not None:
+                mean_r, sd_r = cal
+                value = call_mean + ((Decimal(m) / thousand - mean_r) / sd_r) * call_sd if sd_r > 0 else call_mean
+                value = min(max(value, zero), hundred)
+            else:
+                value = Decimal(m) / thousand
+            calibrated[proposal_id] = calibrated.get(proposal_id, zero) + value
+
+        threshold = Decimal(call.disagreement_threshold if call.disagreement_threshold is not None else 15)
+        k = call.reviewers_per_proposal or 0
+        rows: list[ProposalScore] = []
+        for p in proposals:
+            item = ProposalScore(p.id, p.title, p.org_name, p.amount_requested or Decimal("0.00"), p.submitted_at)
+            agg = by_proposal.get(p.id)
+            if agg is not None and agg[1]:
+                _pid, n, s_m, ss_m, lo_m, hi_m = agg
+                s_m, ss_m = int(s_m), int(ss_m)
+                item.n = n
+                item.mean = Decimal(s_m) / (n * 1000)
+                item.median = median(values.get(p.id, []))
+                item.trimmed = (Decimal(s_m - int(lo_m) - int(hi_m)) / ((n - 2) * 1000) if n >= TRIM_MIN_REVIEWS
+                                else item.mean)
+                item.sd = _sd(n, s_m, ss_m)
+                item.low, item.high = Decimal(int(lo_m)) / thousand, Decimal(int(hi_m)) / thousand
+                item.calibrated = calibrated[p.id] / n
+                item.score = {"mean": item.mean, "trimmed": item.trimmed, "calibrated": item.calibrated}.get(
+                    call.ranking_method, item.trimmed)
+                item.disagreement = item.sd > threshold
+                item.totals = [Decimal(m) / thousand for m in values.get(p.id, [])]
+            item.incomplete = item.n < k
+            rows.append(item)
+
+    far_past = datetime.max.replace(tzinfo=None)
+
+    def key(item: ProposalScore):
+        scored = item.score is not None
+        submitted = item.submitted_at.replace(tzinfo=None) if item.submitted_at else far_past
+        return (0 if scored else 1, -(item.score or 0), -(item.median or 0), submitted, item.proposal_id)
+
+    rows.sort(key=key)
+    pool = call.budget_pool or Decimal("0.00")
+    cumulative = Decimal("0.00")
+    taken = Decimal("0.00")
+    cut_index = cut_remaining = None
+    for i, item in enumerate(rows, start=1):
+        item.rank = i if item.score is not None else None
+        cumulative += item.amount_requested
+        item.cumulative_requested = cumulative
+        if item.score is not None and taken + item.amount_requested <= pool:
+            taken += item.amount_requested
+            item.recommended = True
+            item.cumulative_recommended = taken
+        elif cut_index is None:
+            cut_index = i - 1
+            cut_remaining = pool - taken
+    return Ranking(call=call, method=call.ranking_method, rows=rows, budget_pool=pool, recommended_total=taken,
+                   cut_index=cut_index, call_mean=call_mean, call_sd=call_sd,
+                   calibrated_reviewers=len(calibrators), reviewer_stats=reviewer_stats,
+                   cut_remaining=cut_remaining)
