@@ -180,9 +180,10 @@ def review_deadline_passed(call) -> bool:
 
 
 def can_score_proposal(user, proposal, review=None) -> bool:
-    """The reviewer may still change their review: opened, not submitted, before the deadline."""
-    return (can_open_proposal_as_reviewer(user, proposal) and not review_deadline_passed(proposal.call)
-            and (review is None or review.status == "draft"))
+    """The reviewer may still change their review: opened, not submitted, before the deadline,
+    and the proposal still under review (no decision on it yet)."""
+    return (can_open_proposal_as_reviewer(user, proposal) and proposal.status == "screened_in"
+            and not review_deadline_passed(proposal.call) and (review is None or review.status == "draft"))
 
 
 def can_see_other_scores(user, proposal, own_review=None) -> bool:

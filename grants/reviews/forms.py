@@ -65,9 +65,9 @@ def review_form(criteria, review=None):
                                      validate_choice=False)  # the service checks the value
 
     for c in criteria:
-        setattr(_ReviewForm, score_field(c.id), ScoreField(c.name))
-        setattr(_ReviewForm, comment_field(c.id), TextAreaField(_l("Comment on %(name)s", name=c.name),
-                                                                validators=[Length(max=3000)]))
+        # the criterion's name is the legend of its fieldset
+        setattr(_ReviewForm, score_field(c.id), ScoreField(_l("Score")))
+        setattr(_ReviewForm, comment_field(c.id), TextAreaField(_l("Comment"), validators=[Length(max=3000)]))
     data = {}
     if review is not None:
         data["overall_comment"] = review.overall_comment

@@ -209,8 +209,10 @@ def _export_tables(call: Call, anonymous: bool):
     reviews = list(db.session.scalars(
         ranking_service.counted_reviews(call.id).options(selectinload(Review.scores))
         .order_by(Review.proposal_id, Review.submitted_at, Review.id)))
-    names = {} if anonymous else dict(db.session.execute(
-        select(User.id, User.name).where(User.id.in_({r.reviewer_id for r in reviews}))).all()) if reviews else {}
+    names = {}
+    if reviews and not anonymous:
+        names = dict(db.session.execute(
+            select(User.id, User.name).where(User.id.in_({r.reviewer_id for r in reviews}))).all())
     numbers = _anonymous_numbers(reviews)
     by_proposal: dict[int, list[Review]] = {}
     for r in reviews:

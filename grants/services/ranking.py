@@ -13,9 +13,9 @@ Per proposal (over its counted reviews' weighted totals, each on a 100-point sca
 - calibrated score: for every reviewer with ≥ 5 counted reviews in the call, each of their
   totals becomes a z-score against their own mean and population sd, mapped back to the
   call's scale as call_mean + z × call_sd (call_mean / call_sd over every counted total of
-  the call), clamped to 0–100; a reviewer with < 5 reviews (or an sd of 0 … then z = 0)
-  keeps raw totals (sd 0 gives call_mean). The proposal's calibrated score is the mean of
-  its reviews' calibrated values.
+  the call), clamped to 0–100; a reviewer with < 5 reviews keeps raw totals (a reviewer
+  with ≥ 5 reviews and an sd of 0 gets z = 0, i.e. the call mean). The proposal's
+  calibrated score is the mean of its reviews' calibrated values.
 - ranking score per call.ranking_method (mean / trimmed / calibrated); ties: higher median,
   then earlier submission of the proposal, then lower id. Proposals without a counted
   review rank last and are never recommended.
@@ -30,20 +30,20 @@ reviewer; Python does the median and the calibration from the per-review totals.
 the number of proposals, one computation runs exactly STATEMENTS statements.
 
 Arithmetic: totals are read as integers in thousandths of a point, so SQL sums and sums of
-squares are exact integers on every backend; Decimal at 28 significant digits from there; a mean is one correctly rounded division (equal values compare
-equal, so ties are real ties); the variance is exact until its square root. Round to 2 places
-only for display.
+squares are exact integers on every backend; Decimal at 28 significant digits from there. A
+mean is one correctly rounded division (equal values compare equal, so ties are real ties);
+the variance is exact until its square root. Round to 2 places only for display.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from sqlalchemy import BigInteger, and_, cast, func, select
 
 from grants.extensions import db
-from grants.models import Call, Proposal, Review, ReviewAssignment
+from grants.models import Call, Organisation, Proposal, Review, ReviewAssignment
 from grants.permissions import REVIEWABLE_PROPOSAL_STATUSES
 
 STATEMENTS = 4
@@ -149,13 +149,13 @@ def counted_reviews(call_id):
 
 def compute(call: Call) -> Ranking:
     """The ranking of a call (see the module docstring); STATEMENTS queries."""
-    from grants.models import Organisation
-
+    # Core execution on the session's connection: plain rows, no ORM loading overhead.
+    conn = db.session.connection()
     # Totals in thousandths of a point as integers: sums and sums of squares are exact on every
     # backend (SQLite would sum REALs), and no per-row Decimal conversion is needed.
     milli = cast(func.round(Review.weighted_total * 1000), BigInteger)
     # 1. the proposals under review
-    proposals = db.session.execute(
+    proposals = conn.execute(
         select(Proposal.id, Proposal.title, Proposal.amount_requested, Proposal.submitted_at,
                Organisation.name.label("org_name"))
         .join(Organisation, Organisation.id == Proposal.organisation_id)
@@ -164,7 +164,7 @@ def compute(call: Call) -> Ranking:
     ).all()
     # 2. counts, sums, sums of squares, min and max grouped by proposal
     by_proposal = {
-        row[0]: row for row in db.session.execute(
+        row[0]: row for row in conn.execute(
             _counted_filter(
                 select(Review.proposal_id, func.count(Review.id), func.sum(milli), func.sum(milli * milli),
                        func.min(milli), func.max(milli)),
@@ -174,7 +174,7 @@ def compute(call: Call) -> Ranking:
     }
     # 3. the same grouped by reviewer (for calibration)
     by_reviewer = {
-        row[0]: row for row in db.session.execute(
+        row[0]: row for row in conn.execute(
             _counted_filter(
                 select(Review.reviewer_id, func.count(Review.id), func.sum(milli), func.sum(milli * milli)),
                 call.id,
@@ -182,7 +182,7 @@ def compute(call: Call) -> Ranking:
         ).tuples()
     }
     # 4. the per-review totals (median and calibration need the values themselves)
-    reviews = db.session.execute(
+    reviews = conn.execute(
         _counted_filter(select(Review.proposal_id, Review.reviewer_id, milli), call.id)
         .order_by(Review.proposal_id, Review.id)
     ).tuples().all()
@@ -199,13 +199,19 @@ def compute(call: Call) -> Ranking:
             call_sd = _sd(n_all, s_all, ss_all)
 
         reviewer_stats: dict[int, tuple[int, Decimal, Decimal]] = {}
+        # calibrated value of a total m (thousandths) = a + b × m, per calibrated reviewer:
+        # call_mean + (m/1000 − mean_r) / sd_r × call_sd
         calibrators: dict[int, tuple[Decimal, Decimal]] = {}
         for rid, n_r, s_r, ss_r in by_reviewer.values():
             mean_r = Decimal(int(s_r)) / (n_r * 1000)
             sd_r = _sd(n_r, int(s_r), int(ss_r))
             reviewer_stats[rid] = (n_r, mean_r, sd_r)
             if n_r >= CALIBRATION_MIN_REVIEWS:
-                calibrators[rid] = (mean_r, sd_r)
+                if sd_r > 0:
+                    factor = call_sd / sd_r
+                    calibrators[rid] = (call_mean - mean_r * factor, factor / 1000)
+                else:
+                    calibrators[rid] = (call_mean, Decimal(0))
 
         values: dict[int, list[int]] = {}
         calibrated: dict[int, Decimal] = {}
@@ -214,9 +220,11 @@ def compute(call: Call) -> Ranking:
             values.setdefault(proposal_id, []).append(m)
             cal = calibrators.get(reviewer_id)
             if cal is not None:
-                mean_r, sd_r = cal
-                value = call_mean + ((Decimal(m) / thousand - mean_r) / sd_r) * call_sd if sd_r > 0 else call_mean
-                value = min(max(value, zero), hundred)
+                value = cal[0] + cal[1] * m
+                if value < zero:
+                    value = zero
+                elif value > hundred:
+                    value = hundred
             else:
                 value = Decimal(m) / thousand
             calibrated[proposal_id] = calibrated.get(proposal_id, zero) + value
@@ -245,12 +253,13 @@ def compute(call: Call) -> Ranking:
             item.incomplete = item.n < k
             rows.append(item)
 
-    far_past = datetime.max.replace(tzinfo=None)
+    never = datetime.max.replace(tzinfo=timezone.utc)
+    zero = Decimal(0)
 
     def key(item: ProposalScore):
-        scored = item.score is not None
-        submitted = item.submitted_at.replace(tzinfo=None) if item.submitted_at else far_past
-        return (0 if scored else 1, -(item.score or 0), -(item.median or 0), submitted, item.proposal_id)
+        if item.score is None:
+            return (1, zero, zero, never, item.proposal_id)
+        return (0, -item.score, -item.median, item.submitted_at or never, item.proposal_id)
 
     rows.sort(key=key)
     pool = call.budget_pool or Decimal("0.00")

@@ -104,6 +104,8 @@ def save(actor, proposal: Proposal, inputs: dict[int, CriterionInput], *, overal
     call = proposal.call
     if permissions.review_deadline_passed(call):
         raise ServiceError(_("The review deadline has passed; scores can no longer be changed."))
+    if proposal.status != "screened_in":
+        raise ServiceError(_("A decision has been taken on this proposal; scores can no longer be changed."))
     review = review_of(actor, proposal)
     if review is not None and review.status != "draft":
         raise ServiceError(_("Your review has been submitted and is locked. Staff can reopen it if needed."))

@@ -23,8 +23,8 @@ def staff_client(login):
 
 
 def _events(org, action):
-    return db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == org.id,
-                                                       AuditEvent.action == action)).all()
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == org.id, AuditEvent.action == action)
+                              .order_by(AuditEvent.id)).all()
 
 
 def test_staff_sets_grade_audited(staff_client, org):
@@ -89,8 +89,8 @@ def test_blacklist_flag_with_date_and_note(staff_client, org):
     staff_client.post(f"/organisations/{org.id}/records/blacklist", data={"note": "信用修复"})
     db.session.refresh(org)
     assert not org.blacklisted and org.blacklisted_on is None
-    assert [e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == org.id))
-            if "blacklist" in e.action] == ["organisation.blacklist", "organisation.unblacklist"]
+    assert [e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == org.id)
+                                                 .order_by(AuditEvent.id)) if "blacklist" in e.action] == ["organisation.blacklist", "organisation.unblacklist"]
 
 
 def test_applicant_cannot_change_records_through_profile_edit(login, org):

@@ -56,3 +56,38 @@ def test_past_calls_paginated(client):
     html = client.get("/public/calls?per_page=2").get_data(as_text=True)
     assert "往期2" in html and "往期1" in html and "往期0" not in html
     assert "往期0" in client.get("/public/calls?per_page=2&page=2").get_data(as_text=True)
+
+
+def test_applicant_sees_own_eligibility_on_open_call(login):
+    from tests.factories import create_applicant, create_org
+
+    call = create_call(status="open", min_grade=4, exclude_blacklisted=True)
+    org = create_org(name="甲社工事务所", grade=3, blacklisted=True)
+    client = login(create_applicant(org))
+    html = client.get(f"/public/calls/{call.id}").get_data(as_text=True)
+    section = html.split('id="my-eligibility"')[1]
+    assert "甲社工事务所能否申报？" in section
+    assert "本次征集要求评估等级4A及以上；该组织的等级为3A。" in section
+    assert "该组织已被列入严重违法失信名单。" in section
+
+
+def test_eligible_applicant_told_yes_and_anonymous_sees_no_box(client, login):
+    from tests.factories import create_applicant, create_org
+
+    call = create_call(status="open", min_grade=3)
+    assert 'id="my-eligibility"' not in client.get(f"/public/calls/{call.id}").get_data(as_text=True)
+    login(create_applicant(create_org(grade=5)))
+    html = client.get(f"/public/calls/{call.id}").get_data(as_text=True)
+    assert "可以：贵组织符合本次征集的全部申报条件。" in html
+
+
+def test_pages_in_english(client, login):
+    from tests.factories import create_user
+
+    call = create_call(status="open", per_project_cap="80000.00", min_grade=3)
+    client.post("/lang/en", data={"next": "/"})
+    html = client.get(f"/public/calls/{call.id}").get_data(as_text=True)
+    assert "Scoring rubric" in html and "Grade (等级评估) 3A or higher" in html and "¥80,000.00" in html
+    login(create_user("staff", locale="en"))
+    html = client.get("/calls/new").get_data(as_text=True)
+    assert "Budget pool (yuan)" in html and "Scoring rubric (weights add up to 100)" in html

@@ -184,3 +184,24 @@ def test_reopening_a_draft_is_refused(setup):
     review = create_review(proposal, reviewer, total=80, status="draft")
     with pytest.raises(ServiceError):
         service.reopen(create_user("staff"), review, "原因")
+
+
+def test_page_in_english(login, setup):
+    call, proposal, reviewer = setup
+    client = login(reviewer)
+    client.post("/lang/en", data={"next": "/"})
+    page = _text(client.get(f"/reviews/proposals/{proposal.id}"))
+    assert "weight 20%, maximum 10 points" in page and "below 60% of the maximum" in page
+    response = client.post(f"/reviews/proposals/{proposal.id}", data=_form(call, ["4", "9", "7", "7", "7", "7"]))
+    assert "A comment is required for a score below 60% of the maximum (below 6)." in _text(response)
+
+
+def test_no_scoring_once_a_decision_is_taken(login, setup):
+    call, proposal, reviewer = setup
+    proposal.status = "recommended"
+    db.session.commit()
+    client = login(reviewer)
+    page = _text(client.get(f"/reviews/proposals/{proposal.id}"))
+    assert 'id="submit-review"' not in page and "长者助餐服务" in page
+    with pytest.raises(ServiceError):
+        service.save(reviewer, proposal, {}, submit=False)
