@@ -22,6 +22,9 @@ def create_app(config=None) -> Flask:
         template_folder=str(BASE_DIR / "templates"),
         static_folder="static",
     )
+    from grants.request import Request
+
+    app.request_class = Request
     overrides = None
     if isinstance(config, dict):
         overrides = config

@@ -1,17 +1,13 @@
 """Proposals: applicant editing and submission, attachments, staff screening and export."""
 from __future__ import annotations
 
-import csv
-import io
-from datetime import datetime
-from decimal import Decimal
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import case, func, select
 
-from grants import labels, permissions
+from grants import exports, labels, permissions
 from grants.extensions import db
 from grants.models import Attachment, AuditEvent, Call, Proposal
 from grants.proposals.forms import AttachmentForm, ConfirmForm, ProposalForm, ScreenForm, WithdrawForm
@@ -320,40 +316,10 @@ def screening_export(call_id, fmt):
     if not permissions.can_screen_proposals(current_user):
         abort(403)
     call = get_or_404(Call, call_id)
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
     header, rows = _export_rows(call, _filters())
     stamp = to_local(now_utc()).strftime("%Y%m%d-%H%M")
-    filename = f"call-{call.id}-proposals-{stamp}.{fmt}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([str(h) for h in header])
-        from grants.money import format_yuan
-
-        for row in rows:
-            writer.writerow([format_yuan(v) if isinstance(v, Decimal) else ("" if v is None else v) for v in row])
-        # UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly.
-        body = "\ufeff" + buffer.getvalue()
-        return Response(body.encode("utf-8"), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "proposals"
-    ws.append([str(h) for h in header])
-    for row in rows:
-        ws.append(row)
-    for col in ("H", "I"):
-        for cell in ws[col][1:]:
-            cell.number_format = "#,##0.00"
-    ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return Response(out.getvalue(),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    sheet = exports.Sheet("proposals", header, rows, money_columns={7, 8})
+    return exports.download(fmt, f"call-{call.id}-proposals-{stamp}", [sheet])
 
 
 @bp.route("/<proposal_id>/screen", methods=["POST"])

@@ -2,16 +2,15 @@
 under its budget and its exports (staff)."""
 from __future__ import annotations
 
-import csv
 import io
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from grants import labels, permissions
+from grants import exports, labels, permissions
 from grants.extensions import db
 from grants.models import Attachment, Call, Proposal, Review, User
 from grants.reviews.blind import MetadataError, Redactor, anonymous_name, strip_metadata
@@ -254,43 +253,9 @@ def _export_tables(call: Call, anonymous: bool):
 @login_required
 def ranking_export(call_id, fmt):
     call = _staff_call(call_id)
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
     anonymous = request.args.get("anonymous") == "1"
     (rh, rrows), (sh, srows) = _export_tables(call, anonymous)
     stamp = to_local(now_utc()).strftime("%Y%m%d-%H%M")
-    filename = f"call-{call.id}-ranking{'-anonymous' if anonymous else ''}-{stamp}.{fmt}"
-    if fmt == "csv":
-        # One CSV: the ranking table, a blank line, then the per-criterion scores of every review.
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        for header, rows in ((rh, rrows), (sh, srows)):
-            writer.writerow([str(h) for h in header])
-            for row in rows:
-                writer.writerow(row)
-            if header is rh:
-                writer.writerow([])
-        body = "\ufeff" + buffer.getvalue()
-        return Response(body.encode("utf-8"), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "ranking"
-    ws.append([str(h) for h in rh])
-    for row in rrows:
-        ws.append(row)
-    for col in ("E", "P"):
-        for cell in ws[col][1:]:
-            cell.number_format = "#,##0.00"
-    ws.freeze_panes = "A2"
-    ws2 = wb.create_sheet("scores")
-    ws2.append([str(h) for h in sh])
-    for row in srows:
-        ws2.append(row)
-    ws2.freeze_panes = "E2"
-    out = io.BytesIO()
-    wb.save(out)
-    return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    sheets = [exports.Sheet("ranking", rh, rrows, money_columns={4, 15}),
+              exports.Sheet("scores", sh, srows, freeze="E2")]
+    return exports.download(fmt, f"call-{call.id}-ranking{'-anonymous' if anonymous else ''}-{stamp}", sheets)

@@ -1,5 +1,5 @@
 """Foundation routes: auth, main, organisations, admin, static."""
-from tests.access import EVERYONE, LOGGED_IN, LOGIN, OK, STAFF, Rule, only
+from tests.access import EVERYONE, LOGGED_IN, STAFF, Rule, only
 from tests.factories import create_applicant, create_org, create_user
 
 

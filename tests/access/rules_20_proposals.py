@@ -1,7 +1,7 @@
 """Proposals: applicant editing, attachments, submission, withdrawal, staff screening and export."""
 import io
 
-from tests.access import LOGIN, OK, STAFF, Rule, only
+from tests.access import OK, STAFF, Rule, only
 from tests.factories import create_call, create_proposal
 from tests.factories_proposals import PDF_BYTES, create_attachment
 

@@ -1,5 +1,5 @@
 """Scoring and ranking: reviewers score what they were cleared for; staff see reviews and ranking."""
-from tests.access import OK, STAFF, Rule, only
+from tests.access import STAFF, Rule, only
 from tests.factories import create_call, create_proposal
 from tests.factories_proposals import create_attachment
 from tests.factories_reviews import cleared, create_review

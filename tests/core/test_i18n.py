@@ -1,6 +1,4 @@
-from pathlib import Path
 
-from babel.messages.pofile import read_po
 
 from grants import i18n
 

@@ -7,8 +7,6 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, strategies as st
 
-from grants.extensions import db
-from grants.models import BudgetLine
 from grants.services import proposals as service
 from tests.factories import create_call, create_org, create_proposal
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import io
 from contextlib import contextmanager
-from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
@@ -12,7 +11,7 @@ from sqlalchemy import event
 
 from grants.extensions import db
 from grants.models import OutboxMessage, Proposal
-from tests.factories import create_applicant, create_call, create_org, create_proposal, create_user
+from tests.factories import create_call, create_org, create_proposal, create_user
 
 
 @contextmanager

@@ -12,7 +12,7 @@ import pytest
 from grants.extensions import db
 from grants.reviews.blind import MetadataError, Redactor, strip_metadata
 from grants.services import files
-from tests.factories import create_call, create_org, create_proposal
+from tests.factories import create_call, create_org, create_proposal, create_user
 from tests.factories_proposals import JPEG_BYTES, create_attachment
 from tests.factories_reviews import cleared, create_review
 
@@ -191,3 +191,22 @@ def test_redactor_masks_longest_first():
     org = create_org(name="嘉兴市阳光社会工作服务中心")
     text = Redactor(org).text(f"由嘉兴市阳光社会工作服务中心（代码 {org.uscc}）实施")
     assert org.name not in text and org.uscc not in text and text.count("▇▇▇") == 2
+
+
+def test_queue_and_declaration_mask_an_identifying_title(login):
+    """Even a title that names the organisation reaches the reviewer masked in a blind call."""
+    from grants.models import ReviewAssignment
+
+    org = create_org(name=ORG_NAME)
+    call = create_call(status="closed", blind_review=True)
+    proposal = create_proposal(call, org, status="screened_in", title=f"{ORG_NAME}“银龄互助”项目")
+    reviewer = create_user("reviewer")
+    assignment = ReviewAssignment(proposal_id=proposal.id, reviewer_id=reviewer.id, status="assigned")
+    db.session.add(assignment)
+    db.session.commit()
+    client = login(reviewer)
+    for where, url in (("queue", "/panel/queue"), ("declare", f"/panel/assignments/{assignment.id}/declare")):
+        response = client.get(url)
+        assert response.status_code == 200, where
+        assert "“银龄互助”项目" in response.get_data(as_text=True), where
+        _assert_clean(response.data, org, where)
