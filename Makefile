@@ -2,7 +2,7 @@
 
 HOST ?= 127.0.0.1
 PORT ?= 5000
-TEST_ARGS ?=
+TEST_ARGS ?= -n 2
 
 setup:
 	@scripts/setup.sh

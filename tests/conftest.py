@@ -69,15 +69,14 @@ def app(database_url, tmp_path_factory):
     if database_url.startswith("sqlite"):
         # One shared in-memory connection, so every session sees the same database.
         options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
-    app = create_app("testing")
+    # Flask-SQLAlchemy creates the engine in init_app, so the database settings go in at creation.
+    os.environ["GRANTS_ENV"] = "testing"
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": options,
+        "UPLOAD_ROOT": str(tmp_path_factory.mktemp("uploads")),
+    })
     app.test_client_class = FreshRequestClient
-    app.config.update(
-        SQLALCHEMY_DATABASE_URI=database_url,
-        SQLALCHEMY_ENGINE_OPTIONS=options,
-        UPLOAD_ROOT=str(tmp_path_factory.mktemp("uploads")),
-        SERVER_NAME=None,
-    )
-    # The engine is created lazily from the config above.
     with app.app_context():
         _db.drop_all()
         _db.create_all()
