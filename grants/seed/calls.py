@@ -69,7 +69,7 @@ def run(ctx: dict) -> None:
         closed_call = service.create_call(staff, _data(
             title=CLOSED_TITLE, description=CLOSED_DESCRIPTION, categories=["elderly", "disability", "youth", "community"],
             budget_pool=Decimal("1500000.00"), per_project_cap=Decimal("100000.00"), min_matching_share=Decimal("10"),
-            min_grade=3, require_inspection_passed=True, blind_review=True,
+            min_grade=3, require_inspection_passed=True, blind_review=True, max_proposals_per_org=3,
             opens_at=start_of_local_day(today - timedelta(days=120)),
             closes_at=end_of_local_day(today - timedelta(days=60)),
         ), service.default_rubric(), service.preset_tranches("30_40_30"))

@@ -96,3 +96,19 @@ def test_admin_creates_user_assigns_roles_and_deactivates(login):
     # An admin cannot lock themself out.
     page = c.post(f"/admin/users/{admin.id}/active", data={"active": "0"}, follow_redirects=True).get_data(as_text=True)
     assert "不能停用自己的账号" in page
+
+
+def test_demo_data_respects_the_calls_own_rules(runner):
+    from sqlalchemy import func, select
+
+    from grants.models import Call, Proposal
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    for call in db.session.scalars(select(Call)):
+        counts = db.session.execute(
+            select(Proposal.organisation_id, func.count()).where(Proposal.call_id == call.id)
+            .group_by(Proposal.organisation_id)).all()
+        assert all(n <= call.max_proposals_per_org for _org, n in counts), call.title
+        for p in db.session.scalars(select(Proposal).where(Proposal.call_id == call.id, Proposal.submitted_at.is_not(None))):
+            assert call.opens_at <= p.submitted_at <= call.closes_at, p.title
+            assert p.amount_requested <= call.per_project_cap
