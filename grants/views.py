@@ -21,6 +21,13 @@ def apply_field_errors(form, exc) -> None:
         flash(exc.message, "error")
 
 
+def flash_form_errors(form) -> None:
+    """For small POST-only forms whose page is elsewhere: show their errors as one flash message."""
+    messages = [str(e) for errors in form.errors.values() for e in errors]
+    if messages:
+        flash(" ".join(messages), "error")
+
+
 def get_or_404(model, ident):
     try:
         ident = int(ident)

@@ -12,8 +12,8 @@ REQUIRED = _l("This field is required.")
 
 
 def _clean(value):
-    """Drop NUL characters (PostgreSQL refuses them in text) and surrounding blanks."""
-    return value.replace("\x00", "").strip() if isinstance(value, str) else value
+    """Surrounding blanks removed (NUL characters are dropped for every form by grants.request)."""
+    return value.strip() if isinstance(value, str) else value
 
 
 def _conflict_choices():

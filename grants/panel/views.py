@@ -17,7 +17,7 @@ from grants.panel.forms import (
 )
 from grants.services import ServiceError
 from grants.services import panel as service
-from grants.views import apply_field_errors, get_or_404, paginate
+from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate
 
 bp = Blueprint("panel", __name__)
 
@@ -280,7 +280,7 @@ def remove_assignment(assignment_id):
         else:
             flash(_("The assignment is removed."), "success")
     else:
-        flash(" ".join(str(e) for e in form.note.errors), "error")
+        flash_form_errors(form)
     return redirect(url_for("panel.assignments", call_id=call.id))
 
 

@@ -15,7 +15,7 @@ from grants.services import ServiceError, files
 from grants.services import proposals as service
 from grants.services.eligibility import check as eligibility_check
 from grants.timeutil import local_today, now_utc, to_local
-from grants.views import apply_field_errors, get_or_404, paginate
+from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate
 from grants.workflows import PROPOSAL
 
 bp = Blueprint("proposals", __name__)
@@ -190,7 +190,7 @@ def withdraw(proposal_id):
         else:
             flash(_("The proposal has been withdrawn."), "success")
     else:
-        flash(" ".join(str(e) for errs in form.errors.values() for e in errs), "error")
+        flash_form_errors(form)
     return redirect(url_for("proposals.detail", proposal_id=proposal.id))
 
 
@@ -343,7 +343,7 @@ def screen(proposal_id):
                 if nxt == "list":
                     return redirect(url_for("proposals.screening", call_id=proposal.call_id))
     else:
-        flash(" ".join(str(e) for errs in form.errors.values() for e in errs), "error")
+        flash_form_errors(form)
     return redirect(url_for("proposals.detail", proposal_id=proposal.id))
 
 

@@ -19,7 +19,7 @@ from grants.services import ServiceError, files
 from grants.services import ranking as ranking_service
 from grants.services import reviews as service
 from grants.timeutil import now_utc, to_local
-from grants.views import apply_field_errors, get_or_404, paginate
+from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate
 
 bp = Blueprint("reviews", __name__)
 
@@ -180,7 +180,7 @@ def reopen(review_id):
         else:
             flash(_("The review is reopened as a draft; the reviewer has been notified."), "success")
     else:
-        flash(" ".join(str(e) for errs in form.errors.values() for e in errs), "error")
+        flash_form_errors(form)
     return redirect(url_for("reviews.scores", proposal_id=item.proposal_id))
 
 
