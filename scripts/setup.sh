@@ -51,7 +51,9 @@ for po in grants/translations/*/zh_CN/LC_MESSAGES/messages.po; do
   [ -f "$po" ] || continue
   out="${po%/zh_CN/LC_MESSAGES/messages.po}/zh_Hans_CN/LC_MESSAGES/messages.mo"
   mkdir -p "$(dirname "$out")"
-  .venv/bin/pybabel compile -l zh_CN -i "$po" -o "$out" >/dev/null
+  if ! log=$(.venv/bin/pybabel compile -l zh_CN -i "$po" -o "$out" 2>&1); then
+    echo "$log" >&2; echo "setup: could not compile $po" >&2; exit 1
+  fi
 done
 
 mkdir -p instance

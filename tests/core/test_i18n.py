@@ -43,3 +43,11 @@ def test_unknown_language_is_ignored(client):
     client.post("/lang/xx", data={"next": "https://evil.example/"})
     response = client.get("/")
     assert "注册社会组织" in response.get_data(as_text=True)
+
+
+def test_every_message_is_written_in_english_so_the_english_interface_is_complete():
+    import re
+
+    chinese_only = [f"{where[0]}: {msgid}" for msgid, where in i18n.extracted().items()
+                    if not re.search(r"[A-Za-z]", re.sub(r"%\(\w+\)[sd]", "", msgid))]
+    assert not chinese_only, "messages with no English text:\n" + "\n".join(chinese_only)
