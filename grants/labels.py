@@ -63,3 +63,62 @@ TRANCHE_CONDITION_LABELS = {
 }
 
 DISTRICTS = ("南湖区", "秀洲区", "嘉善县", "平湖市", "海盐县", "海宁市", "桐乡市")
+
+# Audit actions as people read them in histories ("<area>.<action>" -> label).
+ACTION_LABELS = {
+    "user.login": _l("Logged in"),
+    "user.create": _l("Account created"),
+    "user.update": _l("Account changed"),
+    "user.activate": _l("Account reactivated"),
+    "user.deactivate": _l("Account deactivated"),
+    "user.password_change": _l("Password changed"),
+    "organisation.register": _l("Registered"),
+    "organisation.verify": _l("Verified"),
+    "organisation.reject": _l("Not verified"),
+    "organisation.resubmit": _l("Details corrected and sent for verification"),
+    "organisation.profile_update": _l("Profile changed"),
+    "organisation.grade": _l("Grade recorded"),
+    "organisation.inspection": _l("Annual inspection recorded"),
+    "organisation.blacklist": _l("Put on the 严重违法失信 list"),
+    "organisation.unblacklist": _l("Removed from the 严重违法失信 list"),
+    "call.create": _l("Call created"),
+    "call.update": _l("Call changed"),
+    "call.schedule": _l("Set to open by itself"),
+    "call.unschedule": _l("No longer opens by itself"),
+    "call.open": _l("Opened"),
+    "call.close": _l("Closed"),
+    "call.decide": _l("Results decided"),
+    "call.archive": _l("Archived"),
+    "proposal.create": _l("Proposal started"),
+    "proposal.save_draft": _l("Draft saved"),
+    "proposal.attach": _l("File attached"),
+    "proposal.detach": _l("File removed"),
+    "proposal.submit": _l("Submitted"),
+    "proposal.withdraw": _l("Withdrawn"),
+    "proposal.resubmit": _l("Submitted again"),
+    "proposal.reopen_draft": _l("Made a draft again"),
+    "proposal.screen_pass": _l("Passed screening"),
+    "proposal.screen_fail": _l("Failed screening"),
+    "proposal.recommend": _l("Recommended"),
+    "proposal.not_fund": _l("Not funded"),
+    "proposal.award": _l("Awarded"),
+    "panel.add_member": _l("Reviewer added to the panel"),
+    "panel.remove_member": _l("Reviewer removed from the panel"),
+    "panel.auto_assign": _l("Proposals assigned automatically"),
+    "panel.record_conflict": _l("Conflict of interest recorded"),
+    "panel.remind": _l("Reminder sent"),
+    "panel.remind_scheduled": _l("Scheduled reminders sent"),
+    "assignment.add": _l("Assignment added"),
+    "assignment.declare_none": _l("Declared no conflict of interest"),
+    "assignment.recuse": _l("Recused for a conflict of interest"),
+    "assignment.remove": _l("Assignment removed"),
+    "assignment.reassign": _l("Assignment restored"),
+    "review.start": _l("Review started"),
+    "review.save_draft": _l("Review draft saved"),
+    "review.submit": _l("Review submitted"),
+    "review.reopen": _l("Review reopened"),
+}
+
+
+def action_label(code: str):
+    return ACTION_LABELS.get(code, code)

@@ -63,6 +63,7 @@ def init_app(app) -> None:
         daxie=daxie,
         localdt=local_datetime,
         localdate=local_date,
+        action_label=labels.action_label,
     )
     app.jinja_env.globals.update(
         can=permissions.can,
