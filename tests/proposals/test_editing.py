@@ -197,3 +197,23 @@ def test_saving_is_audited(setup, login):
     actions = db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.object_type == "proposal",
                                                                      AuditEvent.object_id == setup.draft.id)).all()
     assert "proposal.save_draft" in actions
+
+
+def test_an_applicant_reaches_the_proposal_form_from_the_public_call_page(login):
+    from tests.factories import create_applicant, create_call
+
+    call = create_call(status="open")
+    client = login(create_applicant())
+    page = client.get(f"/public/calls/{call.id}").get_data(as_text=True)
+    assert f'href="/proposals/calls/{call.id}/new"' in page
+    assert "为本次征集填写申报书" in page
+
+
+def test_a_visitor_is_invited_to_log_in_or_register_to_apply(client):
+    from tests.factories import create_call
+
+    call = create_call(status="open")
+    page = client.get(f"/public/calls/{call.id}").get_data(as_text=True)
+    assert "登录后申报" in page and "/organisations/register" in page
+    closed = create_call(status="closed")
+    assert "登录后申报" not in client.get(f"/public/calls/{closed.id}").get_data(as_text=True)
