@@ -48,3 +48,19 @@ def test_access(app, client, rule, role):
         assert status == 302 and "/auth/login" in location, f"{rule.method} {url} as {role}: expected login redirect, got {status} {location}"
     else:
         assert status == expected, f"{rule.method} {url} as {role}: expected {expected}, got {status}"
+
+
+JUNK = "?page=-1&per_page=abc&q=%25%00%3Cscript%3E&status=%3Cb%3E&grade=x&category=..%2F&fmt=exe&anonymous=2"
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.method == "GET" and r.endpoint != "static"],
+                         ids=lambda r: r.endpoint)
+@pytest.mark.parametrize("role", ("anonymous", "applicant", "reviewer", "staff"))
+def test_pages_survive_junk_query_arguments(app, client, rule, role):
+    world = build_world()
+    if role != "anonymous":
+        client.post("/auth/login", data={"email": world.users[role].email, "password": PASSWORD})
+    url = rule.url(world)
+    response = client.get(url + (JUNK if "?" not in url else "&" + JUNK[1:]))
+    response.close()
+    assert response.status_code < 500, f"GET {url} as {role} with junk arguments: {response.status_code}"
