@@ -64,3 +64,20 @@ def test_pages_survive_junk_query_arguments(app, client, rule, role):
     response = client.get(url + (JUNK if "?" not in url else "&" + JUNK[1:]))
     response.close()
     assert response.status_code < 500, f"GET {url} as {role} with junk arguments: {response.status_code}"
+
+
+JUNK_VALUE = "-1e999 １２ <script>x</script> %s {0} " + "长" * 300
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.method == "POST"], ids=lambda r: r.endpoint)
+@pytest.mark.parametrize("role", ("applicant", "reviewer", "staff"))
+def test_forms_survive_junk_values(app, client, rule, role):
+    world = build_world()
+    client.post("/auth/login", data={"email": world.users[role].email, "password": PASSWORD})
+    url = rule.url(world)
+    fields = dict.fromkeys((rule.data(world) if rule.data else {}).keys(), JUNK_VALUE)
+    fields.update({"action": "submit", "decision": "fail", "reason": JUNK_VALUE, "note": JUNK_VALUE,
+                   "amount_requested": JUNK_VALUE, "score_1": JUNK_VALUE, "title": JUNK_VALUE})
+    response = client.post(url, data=fields)
+    response.close()
+    assert response.status_code < 500, f"POST {url} as {role} with junk values: {response.status_code}"
