@@ -1,0 +1,42 @@
+"""Foundation lists load what they show in a constant number of SQL statements."""
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from grants.extensions import db
+from grants.services import organisations
+from tests.factories import create_applicant, create_org, create_user
+
+
+@contextmanager
+def statements():
+    seen = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+
+
+@pytest.mark.parametrize("path", ["/organisations/", "/admin/users", "/admin/audit", "/admin/outbox"])
+def test_list_pages_use_the_same_number_of_statements_for_5_and_50_rows(login, path):
+    admin = create_user("admin", "staff")
+    for _ in range(60):
+        org = create_org(status="pending")
+        create_applicant(org)
+        organisations.verify(admin, org)  # an audit event and an outbox message each
+    client = login(admin)
+    client.get(path + "?per_page=1")
+    counts = {}
+    for size in (5, 50):
+        db.session.expire_all()
+        with statements() as seen:
+            response = client.get(f"{path}?per_page={size}")
+        assert response.status_code == 200
+        counts[size] = list(seen)
+    assert len(counts[5]) == len(counts[50]), "\n---\n".join("\n".join(v) for v in counts.values())
