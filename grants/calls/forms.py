@@ -7,6 +7,7 @@ from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, FieldList, Form, FormField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, TimeField)
@@ -372,3 +373,31 @@ class BlacklistForm(FlaskForm):
     on = DayField(_l("Listed on"), validators=[Optional()])
     note = TextAreaField(**TEXT, label=_l("Note (reason, decision reference)"),
                          validators=[Optional(), Length(max=2000, message=_l("At most %(max)d characters."))])
+
+
+def as_formdata(form) -> MultiDict:
+    """What a browser sends for `form` as rendered from its data. Used for an open call, whose
+    frozen fields are shown disabled (so the browser does not send them): they are filled in from
+    the call, and whatever was sent still takes precedence — a crafted change is refused as usual."""
+    sent = MultiDict()
+
+    def walk(field):
+        if isinstance(field, (FieldList, FormField)):
+            for sub in field:
+                walk(sub)
+        elif field.type == "CSRFTokenField":
+            return
+        elif isinstance(field, BooleanField):
+            if field.data:
+                sent.add(field.name, "y")
+        elif isinstance(field, SelectMultipleField):
+            for value in field.data or []:
+                sent.add(field.name, value)
+        elif isinstance(field, SelectField):
+            sent.add(field.name, "" if field.data is None else str(field.data))
+        else:
+            sent.add(field.name, field._value())
+
+    for field in form:
+        walk(field)
+    return sent

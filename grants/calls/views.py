@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from grants import permissions
-from grants.calls.forms import CallForm, initial_for_new, initial_from_call
+from grants.calls.forms import CallForm, as_formdata, initial_for_new, initial_from_call
 from grants.models import Call
 from grants.models.call import CALL_STATUSES
 from grants.services import ServiceError
@@ -72,7 +72,14 @@ def edit(call_id):
     call = get_or_404(Call, call_id)
     if not permissions.can_edit_call(current_user, call):
         abort(403)
-    form = CallForm(data=initial_from_call(call))
+    initial = initial_from_call(call)
+    formdata = None
+    if request.method == "POST" and call.status != "draft":
+        # Frozen fields are shown disabled and not sent: take them from the call.
+        formdata = as_formdata(CallForm(formdata=None, data=initial))
+        for key in request.form:
+            formdata.setlist(key, request.form.getlist(key))
+    form = CallForm(formdata=formdata, data=initial) if formdata is not None else CallForm(data=initial)
     if form.validate_on_submit():
         criteria, tranches = _form_rows(form)
         try:

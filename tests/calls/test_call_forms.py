@@ -209,3 +209,41 @@ def test_control_characters_dropped_not_500(staff_client):
     assert response.status_code == 302
     (call,) = _calls()
     assert call.title == "征集标题" and call.description == "第一行\n第二行"
+
+
+def test_open_call_shows_frozen_fields_disabled_and_saves_what_a_browser_sends(login):
+    """A browser does not send disabled fields: saving the title of an open call must work."""
+    from grants.models import Call
+    from tests.factories import create_call, create_user
+
+    from datetime import date
+
+    from grants.timeutil import end_of_local_day, start_of_local_day
+
+    # As created through the form: opening on a whole minute, closing at 23:59:59 local time.
+    call = create_call(status="open", title="旧标题", opens_at=start_of_local_day(date(2026, 11, 1)),
+                       closes_at=end_of_local_day(date(2027, 1, 31)))
+    client = login(create_user("staff"))
+    page = client.get(f"/calls/{call.id}/edit").get_data(as_text=True)
+    assert page.count("disabled") >= 6 and 'id="frozen-note"' in page
+    response = client.post(f"/calls/{call.id}/edit", data={"title": "新标题", "description": "说明已更新"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    saved = db.session.get(Call, call.id)
+    assert saved.title == "新标题" and saved.description == "说明已更新"
+    assert saved.budget_pool == call.budget_pool and len(saved.criteria) == 6
+
+
+def test_a_crafted_change_to_a_frozen_field_is_still_refused(login):
+    from decimal import Decimal
+
+    from grants.models import Call
+    from tests.factories import create_call, create_user
+
+    call = create_call(status="open")
+    client = login(create_user("staff"))
+    response = client.post(f"/calls/{call.id}/edit", data={"title": call.title, "budget_pool": "1.00"})
+    assert response.status_code in (200, 400)
+    assert "冻结" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Call, call.id).budget_pool == Decimal("1000000.00")
