@@ -112,12 +112,13 @@ def naive_ranking(db, call):
 
 
 def run_backend(url: str) -> tuple[float, int, int]:
-    from sqlalchemy import event, insert, select
+    from sqlalchemy import insert, select
 
     from grants import create_app, uscc
     from grants.extensions import db
     from grants.models import Call, Organisation, User, UserRole
     from grants.services import ranking
+    from grants.sqlcount import recorded_statements
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     with app.app_context():
@@ -144,16 +145,8 @@ def run_backend(url: str) -> tuple[float, int, int]:
         def statements_for(call_id: int) -> int:
             db.session.expire_all()
             call = db.session.get(Call, call_id)
-            seen = []
-
-            def listener(conn, cursor, statement, params, context, executemany):
-                seen.append(statement)
-
-            event.listen(db.engine, "before_cursor_execute", listener)
-            try:
+            with recorded_statements(db.engine) as seen:
                 ranking.compute(call)
-            finally:
-                event.remove(db.engine, "before_cursor_execute", listener)
             return len(seen)
 
         s_small, s_big = statements_for(small), statements_for(big)

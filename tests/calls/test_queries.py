@@ -1,27 +1,15 @@
 """Lists load what they show in a constant number of SQL statements, whatever the page size."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from grants.extensions import db
+from grants.sqlcount import recorded_statements
 from tests.factories import create_call, create_proposal, create_user
 
 
-@contextmanager
 def count_queries():
-    statements = []
-
-    def listener(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
+    return recorded_statements(db.engine)
 
 
 def _count(client, url):

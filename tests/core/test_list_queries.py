@@ -1,26 +1,15 @@
 """Foundation lists load what they show in a constant number of SQL statements."""
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from grants.extensions import db
+from grants.sqlcount import recorded_statements
 from grants.services import organisations
 from tests.factories import create_applicant, create_org, create_user
 
 
-@contextmanager
 def statements():
-    seen = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
+    return recorded_statements(db.engine)
 
 
 @pytest.mark.parametrize("path", ["/organisations/", "/admin/users", "/admin/audit", "/admin/outbox"])

@@ -3,30 +3,18 @@ from __future__ import annotations
 
 import csv
 import io
-from contextlib import contextmanager
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event
 
 from grants.extensions import db
+from grants.sqlcount import recorded_statements
 from grants.models import OutboxMessage, Proposal
 from tests.factories import create_call, create_org, create_proposal, create_user
 
 
-@contextmanager
 def count_queries():
-    statements = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
+    return recorded_statements(db.engine)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
+from grants.sqlcount import recorded_statements
 
 from grants.extensions import db
 from grants.models import ReviewAssignment
@@ -163,16 +163,8 @@ def test_statement_count_does_not_depend_on_the_number_of_proposals(n_small, n_b
             _proposal_with_totals(call, [70 + i % 20, 60])
         db.session.expire_all()
         call = db.session.get(type(call), call.id)
-        statements = []
-
-        def listener(conn, cursor, statement, params, context, executemany):
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with recorded_statements(db.engine) as statements:
             ranking.compute(call)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
     assert count_for(n_small) == count_for(n_big) == ranking.STATEMENTS
