@@ -292,8 +292,7 @@ def queue():
         abort(403)
     rows = service.queue_for(current_user)
     done = service.submitted_proposal_ids(current_user, [a.proposal_id for a in rows])
-    orgs = dict(db.session.execute(select(Organisation.id, Organisation.name).where(
-        Organisation.id.in_({a.proposal.organisation_id for a in rows if not a.proposal.call.blind_review}))).all())
+    orgs = {a.proposal.organisation_id: a.proposal.organisation.name for a in rows if not a.proposal.call.blind_review}
     return render_template("panel/queue.html", rows=rows, done=done, orgs=orgs,
                            review_endpoint="reviews.review" in current_app.view_functions)
 

@@ -449,7 +449,9 @@ def queue_for(reviewer: User) -> list[ReviewAssignment]:
         select(ReviewAssignment)
         .join(Proposal, Proposal.id == ReviewAssignment.proposal_id)
         .join(Call, Call.id == Proposal.call_id)
-        .options(contains_eager(ReviewAssignment.proposal).contains_eager(Proposal.call))
+        .options(contains_eager(ReviewAssignment.proposal).contains_eager(Proposal.call),
+                 # the organisation: its name on non-blind calls, masked out of titles on blind ones
+                 contains_eager(ReviewAssignment.proposal).selectinload(Proposal.organisation))
         .where(ReviewAssignment.reviewer_id == reviewer.id, ReviewAssignment.status.in_(ACTIVE),
                Proposal.status.in_(permissions.REVIEWABLE_PROPOSAL_STATUSES))
         .order_by(Call.review_deadline.is_(None), Call.review_deadline, Call.id.desc(), Proposal.id)

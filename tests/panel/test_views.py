@@ -252,3 +252,28 @@ def test_nul_characters_and_long_notes_never_cause_a_server_error(login):
                            data={"decision": "conflict", "conflict_type": "other", "note": "亲\x00属"})
     assert response.status_code == 302
     assert db.session.scalar(select(Conflict.note)) == "亲属"
+
+
+def test_reviewer_queue_uses_the_same_number_of_statements_for_2_and_12_assignments(login):
+    """Blind titles need each proposal's organisation: loaded together, not one query each."""
+    from grants.extensions import db
+    from grants.models import ReviewAssignment
+    from grants.sqlcount import recorded_statements
+    from tests.factories import create_call, create_org, create_proposal, create_user
+
+    reviewer = create_user("reviewer")
+    blind = create_call(status="closed", blind_review=True)
+    open_call = create_call(status="closed")
+    client = login(reviewer)
+    counts = []
+    for n in (2, 12):
+        for i in range(n - sum(1 for _ in db.session.query(ReviewAssignment).filter_by(reviewer_id=reviewer.id))):
+            proposal = create_proposal(blind if i % 2 else open_call, create_org(), status="screened_in")
+            db.session.add(ReviewAssignment(proposal_id=proposal.id, reviewer_id=reviewer.id, status="assigned"))
+        db.session.commit()
+        db.session.expire_all()
+        with recorded_statements(db.engine) as seen:
+            response = client.get("/panel/queue")
+        assert response.status_code == 200
+        counts.append(len(seen))
+    assert counts[0] == counts[1], counts
