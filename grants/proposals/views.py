@@ -290,6 +290,7 @@ def screening(call_id):
     filters = _filters()
     page = paginate(service.screening_query(call, **filters))
     return render_template("proposals/screening.html", call=call, page=page, filters=filters,
+                           export_args={k: v for k, v in filters.items() if v},
                            statuses=service.SCREENING_STATUSES)
 
 

@@ -134,3 +134,13 @@ def test_staff_dashboard_links_to_screening_with_waiting_count(setup, login):
     html = login(setup.staff).get("/dashboard").get_data(as_text=True)
     assert f"/proposals/calls/{setup.call.id}/screening?status=submitted" in html
     assert "1 份待审" in html
+
+
+def test_export_links_carry_the_active_filters_only(screening_call, login):
+    import re
+
+    client = login(create_user("staff"))
+    html = client.get(f"/proposals/calls/{screening_call.id}/screening?district=秀洲区&fmt=exe&page=2").get_data(as_text=True)
+    links = re.findall(r'href="([^"]*/screening/export\.(?:csv|xlsx)[^"]*)"', html)
+    assert links == [f"/proposals/calls/{screening_call.id}/screening/export.csv?district=%E7%A7%80%E6%B4%B2%E5%8C%BA",
+                     f"/proposals/calls/{screening_call.id}/screening/export.xlsx?district=%E7%A7%80%E6%B4%B2%E5%8C%BA"]
