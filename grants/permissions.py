@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 
 from grants.extensions import db
 from grants.models import Conflict, PanelMember, ReviewAssignment
-from grants.workflows import CALL
+from grants.workflows import ASSIGNMENT, CALL, ORGANISATION, PROPOSAL, REVIEW
 
 STAFF_ROLES = ("staff", "admin")
 
@@ -53,7 +53,7 @@ def can_edit_organisation_profile(user, org) -> bool:
 
 
 def can_verify_organisation(user, org) -> bool:
-    return is_staff(user) and org.status == "pending"
+    return ORGANISATION.allows(org, "verified", user)
 
 
 def can_manage_organisation_records(user, org) -> bool:
@@ -76,7 +76,7 @@ def call_next_steps(user, call) -> list[str]:
     """The state steps this user may take on this call now (buttons on the detail page)."""
     if not is_staff(user):
         return []
-    return [t.target for t in CALL.transitions if t.source == call.status and user.has_role(*t.roles)]
+    return CALL.steps_for(call, user)
 
 
 def can_view_call_publicly(call) -> bool:
@@ -152,8 +152,7 @@ def can_declare_conflict(user, assignment) -> bool:
     """The reviewer's own assignment, not yet declared, on a proposal under review."""
     return (
         is_reviewer(user)
-        and assignment.reviewer_id == user.id
-        and assignment.status == "assigned"
+        and ASSIGNMENT.allows(assignment, "cleared", user)
         and assignment.proposal.status in REVIEWABLE_PROPOSAL_STATUSES
     )
 
@@ -201,7 +200,7 @@ def can_view_reviews_of_proposal(user, proposal) -> bool:
 
 
 def can_reopen_review(user, review) -> bool:
-    return is_staff(user) and review.status == "submitted"
+    return REVIEW.allows(review, "draft", user)
 
 
 def can_view_ranking(user, call) -> bool:
@@ -223,12 +222,13 @@ def can_edit_proposal(user, proposal) -> bool:
 
 
 def can_withdraw_proposal(user, proposal) -> bool:
-    return is_applicant(user) and is_member(user, proposal.organisation_id) and proposal.status == "submitted"
+    """The workflow's guard: a member of the applying organisation, before the call closes."""
+    return PROPOSAL.allows(proposal, "withdrawn", user)
 
 
 def can_resubmit_proposal(user, proposal) -> bool:
-    return (is_applicant(user) and is_member(user, proposal.organisation_id) and proposal.status == "withdrawn"
-            and bool(proposal.call.allow_resubmit))
+    """A withdrawn proposal, the call allows resubmission and is accepting proposals now."""
+    return PROPOSAL.allows(proposal, "submitted", user)
 
 
 def can_screen_proposals(user) -> bool:
@@ -236,7 +236,12 @@ def can_screen_proposals(user) -> bool:
 
 
 def can_screen_proposal(user, proposal) -> bool:
-    return is_staff(user) and proposal.status == "submitted"
+    return PROPOSAL.allows(proposal, "screened_in", user)
+
+
+def step_refusal(workflow, obj, target, user) -> str | None:
+    """Why `user` may not take this workflow step now (the text beside a disabled button), or None."""
+    return workflow.refusal(obj, target, user)
 
 
 class _Can:

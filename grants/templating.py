@@ -57,6 +57,22 @@ def reviewer_title(proposal) -> str:
     return blind_title(proposal)
 
 
+def _rules():
+    """The numbers behind the rules, for templates that state them (never re-computed there)."""
+    from types import SimpleNamespace
+
+    from grants.models.organisation import GRADE_VALID_YEARS
+    from grants.services import ranking, reviews
+
+    return SimpleNamespace(
+        GRADE_VALID_YEARS=GRADE_VALID_YEARS,
+        TRIM_MIN_REVIEWS=ranking.TRIM_MIN_REVIEWS,
+        CALIBRATION_MIN_REVIEWS=ranking.CALIBRATION_MIN_REVIEWS,
+        COMMENT_THRESHOLD_PERCENT=int(reviews.COMMENT_THRESHOLD * 100),
+        comment_limit=reviews.comment_limit,
+    )
+
+
 def init_app(app) -> None:
     app.jinja_env.filters.update(
         money=format_yuan,
@@ -74,6 +90,7 @@ def init_app(app) -> None:
         get_locale=get_locale,
         current_lang=current_lang,
         reviewer_title=reviewer_title,
+        rules=_rules(),
     )
 
     @app.context_processor

@@ -1,14 +1,25 @@
 """Every status machine as data.
 
 A workflow lists its states (with a staff label and an applicant-facing label) and its
-transitions (source -> target, the roles that may take the step, the audit action name).
-`grants.services.workflow.transition()` is the one place that applies a step.
+transitions (source -> target, the roles that may take the step, the audit action name, and
+an optional guard). `grants.services.workflow.transition()` is the one place that applies a
+step; `Workflow.refusal()` is the one place that says whether a user may take it now and, if
+not, why — the service, the view's button and the template all ask it (through
+`grants.permissions`), so they cannot disagree.
+
+A guard is `guard(obj, actor, now) -> reason | None`: the who-may and when-may rules a role
+cannot express (a member of the applying organisation, one's own assignment, before the call
+closes, requester ≠ approver …). It returns a translated message to show, or None.
 The role "system" means a step the application takes by itself (for example from the clock).
+The models build their status CHECK constraints from these workflows (`check_sql`).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 SYSTEM = "system"
@@ -26,6 +37,13 @@ class Transition:
     target: str
     roles: frozenset
     action: str
+    guard: Callable | None = None
+
+
+def _has_role(actor, roles) -> bool:
+    if actor is None:
+        return SYSTEM in roles
+    return bool(getattr(actor, "is_authenticated", False)) and actor.has_role(*roles)
 
 
 @dataclass(frozen=True)
@@ -43,6 +61,38 @@ class Workflow:
     def next_statuses(self, source: str) -> list[str]:
         return [t.target for t in self.transitions if t.source == source]
 
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        return tuple(self.states)
+
+    def check_sql(self, column: str = "status") -> str:
+        """The CHECK constraint listing this workflow's statuses."""
+        return f"{column} IN (" + ",".join(f"'{s}'" for s in self.states) + ")"
+
+    def refusal(self, obj, target: str, actor, now: datetime | None = None) -> str | None:
+        """Why `actor` may not move `obj` to `target` now (a message to show), or None if they may."""
+        step = self.find(obj.status, target)
+        if step is None:
+            return _("This step is not possible now: %(source)s → %(target)s.",
+                     source=self.label(obj.status), target=self.label(target))
+        if not _has_role(actor, step.roles):
+            return _("You are not allowed to take this step.")
+        if step.guard is not None:
+            if now is None:
+                from grants.timeutil import now_utc
+
+                now = now_utc()
+            return step.guard(obj, actor, now)
+        return None
+
+    def allows(self, obj, target: str, actor, now: datetime | None = None) -> bool:
+        return self.refusal(obj, target, actor, now) is None
+
+    def steps_for(self, obj, actor, now: datetime | None = None) -> list[str]:
+        """The targets `actor` may move `obj` to now (the buttons to show)."""
+        return [t.target for t in self.transitions if t.source == obj.status
+                and self.refusal(obj, t.target, actor, now) is None]
+
     def label(self, status: str):
         return self.states[status].label if status in self.states else status
 
@@ -50,8 +100,80 @@ class Workflow:
         return self.states[status].applicant_label if status in self.states else status
 
 
-def _t(source, target, roles, action):
-    return Transition(source, target, frozenset(roles), action)
+def _t(source, target, roles, action, guard=None):
+    return Transition(source, target, frozenset(roles), action, guard)
+
+
+def _all(*guards):
+    """Combine guards: the first refusal wins."""
+    def combined(obj, actor, now):
+        for guard in guards:
+            reason = guard(obj, actor, now)
+            if reason:
+                return reason
+        return None
+    return combined
+
+
+# -- guards ------------------------------------------------------------------------------
+def _member_of(organisation_id, actor) -> bool:
+    return actor is not None and organisation_id in actor.organisation_ids
+
+
+def member_of_organisation(org, actor, now):
+    if not _member_of(org.id, actor):
+        return _("Only members of the organisation can do this.")
+    return None
+
+
+def member_of_applicant(proposal, actor, now):
+    if not _member_of(proposal.organisation_id, actor):
+        return _("Only members of the applying organisation can change this proposal.")
+    return None
+
+
+def before_call_closes(proposal, actor, now):
+    if now > proposal.call.closes_at:
+        return _("The call has closed: the proposal can no longer be withdrawn.")
+    return None
+
+
+def resubmission_allowed(proposal, actor, now):
+    if not proposal.call.allow_resubmit:
+        return _("This call does not allow a withdrawn proposal to be submitted again.")
+    from grants.services.calls import accepting_at
+
+    if not accepting_at(proposal.call, now):
+        return _("This call is not accepting proposals now.")
+    return None
+
+
+def own_review(review, actor, now):
+    if actor is None or review.reviewer_id != actor.id:
+        return _("This is not your review.")
+    return None
+
+
+def review_still_open(review, actor, now):
+    proposal = review.proposal
+    if proposal.status != "screened_in":
+        return _("This proposal is no longer under review.")
+    deadline = proposal.call.review_deadline
+    if deadline is not None and now > deadline:
+        return _("The review deadline has passed: scores are locked.")
+    return None
+
+
+def own_assignment(assignment, actor, now):
+    if actor is None or assignment.reviewer_id != actor.id:
+        return _("This is not your assignment.")
+    return None
+
+
+def staff_or_own_assignment(assignment, actor, now):
+    if actor is not None and actor.has_role(*STAFF_ROLES):
+        return None
+    return own_assignment(assignment, actor, now)
 
 
 STAFF_ROLES = ("staff", "admin")
@@ -66,7 +188,7 @@ ORGANISATION = Workflow(
     (
         _t("pending", "verified", STAFF_ROLES, "verify"),
         _t("pending", "rejected", STAFF_ROLES, "reject"),
-        _t("rejected", "pending", ("applicant",), "resubmit"),
+        _t("rejected", "pending", ("applicant",), "resubmit", member_of_organisation),
     ),
 )
 
@@ -101,10 +223,10 @@ PROPOSAL = Workflow(
         "not_funded": State(_l("Not funded"), _l("Not funded")),
     },
     (
-        _t("draft", "submitted", ("applicant",), "submit"),
-        _t("submitted", "withdrawn", ("applicant",), "withdraw"),
-        _t("withdrawn", "submitted", ("applicant",), "resubmit"),
-        _t("withdrawn", "draft", ("applicant",), "reopen_draft"),
+        _t("draft", "submitted", ("applicant",), "submit", member_of_applicant),
+        _t("submitted", "withdrawn", ("applicant",), "withdraw", _all(member_of_applicant, before_call_closes)),
+        _t("withdrawn", "submitted", ("applicant",), "resubmit", _all(member_of_applicant, resubmission_allowed)),
+        _t("withdrawn", "draft", ("applicant",), "reopen_draft", _all(member_of_applicant, resubmission_allowed)),
         _t("submitted", "screened_in", STAFF_ROLES, "screen_pass"),
         _t("submitted", "screened_out", STAFF_ROLES, "screen_fail"),
         _t("screened_in", "recommended", STAFF_ROLES, "recommend"),
@@ -121,7 +243,7 @@ REVIEW = Workflow(
         "submitted": State(_l("Submitted"), _l("Submitted")),
     },
     (
-        _t("draft", "submitted", ("reviewer",), "submit"),
+        _t("draft", "submitted", ("reviewer",), "submit", _all(own_review, review_still_open)),
         _t("submitted", "draft", STAFF_ROLES, "reopen"),
     ),
 )
@@ -136,8 +258,8 @@ ASSIGNMENT = Workflow(
         "removed": State(_l("Removed by staff"), _l("Removed by staff")),
     },
     (
-        _t("assigned", "cleared", ("reviewer",), "declare_none"),
-        _t("assigned", "recused", ("reviewer",) + STAFF_ROLES, "recuse"),
+        _t("assigned", "cleared", ("reviewer",), "declare_none", own_assignment),
+        _t("assigned", "recused", ("reviewer",) + STAFF_ROLES, "recuse", staff_or_own_assignment),
         _t("cleared", "recused", STAFF_ROLES, "recuse"),
         _t("assigned", "removed", STAFF_ROLES, "remove"),
         _t("cleared", "removed", STAFF_ROLES, "remove"),

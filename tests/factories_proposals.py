@@ -30,9 +30,8 @@ def office_bytes(kind: str = "word") -> bytes:
 
 
 def create_attachment(proposal, *, data: bytes = PDF_BYTES, name: str = "申报书.pdf", user=None) -> Attachment:
-    digest = files.store(data)
-    attachment = Attachment(proposal_id=proposal.id, original_name=name, sha256=digest, size=len(data),
-                            content_type=files.detect_type(data) or "application/pdf",
+    stored = files.store(data, files.detect_type(data) or "application/pdf")
+    attachment = Attachment(proposal_id=proposal.id, original_name=name, stored_file=stored,
                             uploaded_by_id=user.id if user else None)
     db.session.add(attachment)
     db.session.commit()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, event
+from sqlalchemy import DDL, CheckConstraint, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import JSON
 
@@ -35,6 +35,22 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
+# The database refuses it too (PostgreSQL): nothing, not even raw SQL, rewrites history.
+APPEND_ONLY_FUNCTION = DDL("""
+CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'audit events are append-only';
+END;
+$$ LANGUAGE plpgsql
+""")
+APPEND_ONLY_TRIGGER = DDL("""
+CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
+FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()
+""")
+event.listen(AuditEvent.__table__, "after_create", APPEND_ONLY_FUNCTION.execute_if(dialect="postgresql"))
+event.listen(AuditEvent.__table__, "after_create", APPEND_ONLY_TRIGGER.execute_if(dialect="postgresql"))
+
+
 @event.listens_for(AuditEvent, "before_update")
 def _no_update(mapper, connection, target):
     raise AppendOnlyError("audit events are append-only")
@@ -65,6 +81,9 @@ class OutboxMessage(db.Model):
     body: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(60), default="notice")
     status: Mapped[str] = mapped_column(String(10), default=OUTBOX_QUEUED, index=True)
+    # Optimistic-lock counter (SQLAlchemy version_id_col): a write based on a stale read fails.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -9,6 +9,7 @@ from sqlalchemy.types import JSON
 
 from grants.extensions import db
 from grants.models.types import Money, UTCDateTime, utcnow
+from grants.workflows import CALL
 
 CALL_STATUSES = ("draft", "open", "closed", "decided", "archived")
 # Service categories offered on calls (key -> label in grants/labels.py).
@@ -22,7 +23,7 @@ class Call(db.Model):
 
     __tablename__ = "calls"
     __table_args__ = (
-        CheckConstraint("status IN ('draft','open','closed','decided','archived')", name="status_known"),
+        CheckConstraint(CALL.check_sql(), name="status_known"),
         CheckConstraint("budget_pool >= 0 AND per_project_cap >= 0", name="amounts_nonneg"),
         CheckConstraint("per_project_cap <= budget_pool", name="cap_within_pool"),
         CheckConstraint("closes_at > opens_at", name="window_order"),
@@ -37,6 +38,9 @@ class Call(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     categories: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    # Optimistic-lock counter (SQLAlchemy version_id_col): a write based on a stale read fails.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     budget_pool = mapped_column(Money, nullable=False)
     per_project_cap = mapped_column(Money, nullable=False)

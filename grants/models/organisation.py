@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.extensions import db
 from grants.models.types import UTCDateTime, utcnow
+from grants.workflows import ORGANISATION
 
 ORG_TYPES = ("social_group", "social_service", "foundation")
 ORG_PENDING, ORG_VERIFIED, ORG_REJECTED = "pending", "verified", "rejected"
@@ -19,7 +20,7 @@ class Organisation(db.Model):
     __tablename__ = "organisations"
     __table_args__ = (
         CheckConstraint("org_type IN ('social_group','social_service','foundation')", name="org_type_known"),
-        CheckConstraint("status IN ('pending','verified','rejected')", name="status_known"),
+        CheckConstraint(ORGANISATION.check_sql(), name="status_known"),
         CheckConstraint("grade BETWEEN 0 AND 5", name="grade_range"),
         CheckConstraint("length(uscc) = 18", name="uscc_length"),
     )
@@ -41,6 +42,9 @@ class Organisation(db.Model):
 
     # Kept by staff only.
     status: Mapped[str] = mapped_column(String(20), default=ORG_PENDING)
+    # Optimistic-lock counter (SQLAlchemy version_id_col): a write based on a stale read fails.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     status_note: Mapped[str | None] = mapped_column(Text)
     grade: Mapped[int] = mapped_column(Integer, default=0)  # 0 = none, 1..5 = 1A..5A
     grade_assessed_on: Mapped[date | None] = mapped_column(Date)

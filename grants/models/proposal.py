@@ -8,12 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import JSON
 
 from grants.extensions import db
+from grants.models.files import StoredFile
 from grants.models.types import Money, UTCDateTime, utcnow
+from grants.workflows import PROPOSAL
 
-PROPOSAL_STATUSES = (
-    "draft", "submitted", "withdrawn", "screened_in", "screened_out",
-    "recommended", "awarded", "not_funded",
-)
+PROPOSAL_STATUSES = PROPOSAL.statuses
 BUDGET_CATEGORIES = ("personnel", "activities", "materials", "travel", "administration", "other")
 
 
@@ -22,11 +21,7 @@ class Proposal(db.Model):
 
     __tablename__ = "proposals"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('draft','submitted','withdrawn','screened_in','screened_out',"
-            "'recommended','awarded','not_funded')",
-            name="status_known",
-        ),
+        CheckConstraint(PROPOSAL.check_sql(), name="status_known"),
         CheckConstraint("amount_requested IS NULL OR amount_requested >= 0", name="requested_nonneg"),
         CheckConstraint("matching_funds IS NULL OR matching_funds >= 0", name="matching_nonneg"),
         CheckConstraint("start_date IS NULL OR end_date IS NULL OR end_date >= start_date", name="dates_order"),
@@ -37,6 +32,9 @@ class Proposal(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    # Optimistic-lock counter (SQLAlchemy version_id_col): a write based on a stale read fails.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     # Everything below may be empty while a draft.
     title: Mapped[str] = mapped_column(String(200), default="")
@@ -140,15 +138,25 @@ class Attachment(db.Model):
     """A file attached to a proposal; the bytes live under UPLOAD_ROOT by content hash."""
 
     __tablename__ = "attachments"
-    __table_args__ = (CheckConstraint("size > 0", name="size_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
     original_name: Mapped[str] = mapped_column(String(255))
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
-    size: Mapped[int] = mapped_column(Integer)
-    content_type: Mapped[str] = mapped_column(String(100))
+    stored_file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"), index=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     proposal: Mapped[Proposal] = relationship(back_populates="attachments")
+    stored_file: Mapped[StoredFile] = relationship(lazy="joined")
+
+    @property
+    def sha256(self) -> str:
+        return self.stored_file.sha256
+
+    @property
+    def size(self) -> int:
+        return self.stored_file.size
+
+    @property
+    def content_type(self) -> str:
+        return self.stored_file.content_type

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.extensions import db
 from grants.models.types import UTCDateTime, utcnow
+from grants.workflows import ASSIGNMENT, REVIEW
 
 CONFLICT_TYPES = ("affiliation", "family", "financial", "collaboration", "other")
 RECOMMENDATIONS = ("fund", "fund_with_changes", "do_not_fund")
@@ -55,7 +56,7 @@ class ReviewAssignment(db.Model):
     __tablename__ = "review_assignments"
     __table_args__ = (
         UniqueConstraint("proposal_id", "reviewer_id", name="uq_review_assignments_proposal_reviewer"),
-        CheckConstraint("status IN ('assigned','cleared','recused','removed')", name="status_known"),
+        CheckConstraint(ASSIGNMENT.check_sql(), name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,6 +64,9 @@ class ReviewAssignment(db.Model):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     # assigned -> cleared (declared no conflict) | recused (declared a conflict); removed by staff.
     status: Mapped[str] = mapped_column(String(20), default="assigned")
+    # Optimistic-lock counter (SQLAlchemy version_id_col): a write based on a stale read fails.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -75,7 +79,7 @@ class Review(db.Model):
     __tablename__ = "reviews"
     __table_args__ = (
         UniqueConstraint("proposal_id", "reviewer_id", name="uq_reviews_proposal_reviewer"),
-        CheckConstraint("status IN ('draft','submitted')", name="status_known"),
+        CheckConstraint(REVIEW.check_sql(), name="status_known"),
         CheckConstraint(
             "recommendation IS NULL OR recommendation IN ('fund','fund_with_changes','do_not_fund')",
             name="recommendation_known",
@@ -87,6 +91,9 @@ class Review(db.Model):
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="draft")
+    # Optimistic-lock counter (SQLAlchemy version_id_col): a write based on a stale read fails.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     overall_comment: Mapped[str] = mapped_column(Text, default="")
     recommendation: Mapped[str | None] = mapped_column(String(20))
     # Σ weight × score / max on a 100-point scale, fixed when the review is submitted.

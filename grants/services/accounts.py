@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from grants.extensions import db
 from grants.models import User
-from grants.services import ServiceError, atomic
+from grants.services import ServiceError, atomic, lock
 from grants.services.audit import record
 from grants.timeutil import now_utc
 
@@ -52,13 +52,21 @@ def create_user(actor, *, email, name, password, roles=(), phone=None, affiliati
 
 
 def update_user(actor, user: User, *, name, roles, affiliation=None, phone=None) -> None:
+    """Change a user's name, roles, affiliation and phone; the audit event lists every field that
+    changed with its old and new value (the affiliation feeds conflict-of-interest checks)."""
     with atomic():
-        before = sorted(user.roles)
+        lock(user)
+        before = {"name": user.name, "affiliation": user.affiliation, "phone": user.phone,
+                  "roles": sorted(user.roles)}
         user.name = name.strip()
         user.affiliation = affiliation or None
         user.phone = phone or None
         user.set_roles(roles)
-        record(actor, user, "user.update", data={"roles_before": before, "roles_after": sorted(user.roles)})
+        after = {"name": user.name, "affiliation": user.affiliation, "phone": user.phone,
+                 "roles": sorted(user.roles)}
+        changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+        record(actor, user, "user.update", data={"roles_before": before["roles"], "roles_after": after["roles"],
+                                                 "changes": changes})
 
 
 def set_active(actor, user: User, active: bool) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from grants.extensions import db
 from grants.models import Call, Proposal, RubricCriterion, TrancheRule
 from grants.models.call import CATEGORIES, TRANCHE_CONDITIONS
-from grants.services import ServiceError, atomic
+from grants.services import ServiceError, atomic, lock
 from grants.services.audit import record
 from grants.services.workflow import transition
 from grants.timeutil import now_utc
@@ -209,6 +209,7 @@ def update_call(actor, call: Call, data: dict, criteria: list[CriterionRow], tra
             message = str(FROZEN_MESSAGE)
             raise ServiceError(message, {FIELD_FOR.get(k, k): [message] for k in changed})
         with atomic():
+            lock(call)
             before = {k: getattr(call, k) for k in FREE_FIELDS}
             for key in FREE_FIELDS:
                 setattr(call, key, data[key])
@@ -218,6 +219,9 @@ def update_call(actor, call: Call, data: dict, criteria: list[CriterionRow], tra
     if errors:
         raise ServiceError(_("Please correct the marked fields."), errors)
     with atomic():
+        lock(call)
+        if call.status != "draft":
+            raise ServiceError(str(FROZEN_MESSAGE))
         before = _snapshot(call)
         _apply(call, data, criteria, tranches)
         db.session.flush()
@@ -242,7 +246,7 @@ def open_call(actor, call: Call, now: datetime | None = None) -> None:
         if call.closes_at <= now:
             raise ServiceError(_("The closing time has already passed: change the dates before opening the call."))
     with atomic():
-        transition(CALL, call, "open", actor)
+        transition(CALL, call, "open", actor, now=now)
         call.scheduled = False
 
 
@@ -281,6 +285,9 @@ def set_scheduled(actor, call: Call, scheduled: bool, now: datetime | None = Non
         if call.closes_at <= now:
             raise ServiceError(_("The closing time has already passed: change the dates before opening the call."))
     with atomic():
+        lock(call)
+        if call.status != "draft":
+            raise ServiceError(_("Only a draft call can be scheduled."))
         call.scheduled = scheduled
         record(actor, call, "call.schedule" if scheduled else "call.unschedule",
                data={"opens_at": call.opens_at.isoformat()})
@@ -298,18 +305,27 @@ def tick(now: datetime | None = None) -> dict:
     for call in due:
         try:
             with atomic():
+                lock(call)
+                if not (call.status == "draft" and call.scheduled):
+                    continue  # another tick or a person got there first
+                call.scheduled = False
                 if call.closes_at > now:
                     transition(CALL, call, "open", None, note="clock")
                     opened.append(call.id)
-                call.scheduled = False
+                else:
+                    record(None, call, "call.unschedule", note="clock",
+                           data={"opens_at": call.opens_at.isoformat(), "reason": "closes_at passed"})
         except ServiceError:
             continue
     ending = db.session.scalars(select(Call).where(Call.status == "open", Call.closes_at < now)
                                 .order_by(Call.id)).all()
     for call in ending:
-        with atomic():
-            transition(CALL, call, "closed", None, note="clock")
-            closed.append(call.id)
+        try:
+            with atomic():
+                transition(CALL, call, "closed", None, note="clock")
+                closed.append(call.id)
+        except ServiceError:
+            continue  # closed meanwhile by a person or another tick
     return {"opened": opened, "closed": closed}
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import filetype
 from flask import current_app
 
+from grants.timeutil import now_utc
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_PROPOSAL = 10
 
@@ -81,12 +83,10 @@ def path_for(sha256: str) -> Path:
     return upload_root() / sha256[:2] / sha256[2:4] / sha256
 
 
-def store(data: bytes) -> str:
-    """Write `data` under its sha256 (once; identical files share storage). Returns the hash."""
-    digest = hashlib.sha256(data).hexdigest()
+def _write_bytes(data: bytes, digest: str) -> None:
     target = path_for(digest)
     if target.exists():
-        return digest
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
     try:
@@ -97,19 +97,75 @@ def store(data: bytes) -> str:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    return digest
 
 
-def remove_if_unused(sha256: str) -> None:
-    """Delete stored bytes no attachment refers to any more."""
+def store(data: bytes, content_type: str):
+    """The StoredFile row for `data` (created in the current transaction when new), with the
+    bytes written under their SHA-256 (once; identical files share storage and the row)."""
+    from sqlalchemy import select
+
+    from grants.extensions import db
+    from grants.models import StoredFile
+
+    digest = hashlib.sha256(data).hexdigest()
+    _write_bytes(data, digest)
+    table = StoredFile.__table__
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    # Two uploads of the same bytes at once: the second insert does nothing and reads the first.
+    db.session.execute(insert(table).values(sha256=digest, size=len(data), content_type=content_type,
+                                            created_at=now_utc()).on_conflict_do_nothing(index_elements=["sha256"]))
+    return db.session.scalar(select(StoredFile).where(StoredFile.sha256 == digest))
+
+
+def reference_count(stored_file_id: int) -> int:
+    """How many rows, in any table, refer to this stored file (every foreign key to stored_files)."""
     from sqlalchemy import func, select
 
     from grants.extensions import db
-    from grants.models import Attachment
+    from grants.models import StoredFile
 
-    still = db.session.scalar(select(func.count()).select_from(Attachment).where(Attachment.sha256 == sha256))
-    if not still:
-        try:
-            path_for(sha256).unlink()
-        except FileNotFoundError:
-            pass
+    total = 0
+    for table in db.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table is StoredFile.__table__:
+                total += db.session.scalar(select(func.count()).select_from(table)
+                                           .where(fk.parent == stored_file_id)) or 0
+    return total
+
+
+def collect(stored_file_id: int) -> bool:
+    """Delete a stored file (row and bytes) that nothing refers to any more. Returns True if deleted.
+
+    Runs in its own transaction after the change that dropped the last reference has committed
+    (`after_commit`); the row is locked first, so a concurrent new reference either lands
+    before the count (and the file stays) or finds the row gone (and stores it anew).
+    """
+    from grants.extensions import db
+    from grants.models import StoredFile
+    from grants.services import atomic, lock
+
+    with atomic():
+        row = db.session.get(StoredFile, stored_file_id)
+        if row is None:
+            return False
+        lock(row)
+        if reference_count(row.id):
+            return False
+        digest = row.sha256
+        db.session.delete(row)
+    try:
+        path_for(digest).unlink()
+    except FileNotFoundError:
+        pass
+    return True
+
+
+def remove_if_unused(stored_file_id: int) -> None:
+    """After the current transaction commits, delete the file if nothing refers to it."""
+    from grants.services import after_commit
+
+    after_commit(lambda: collect(stored_file_id))

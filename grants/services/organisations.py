@@ -6,9 +6,10 @@ from sqlalchemy import select
 
 from grants.extensions import db
 from grants.models import Membership, Organisation, User
-from grants.services import ServiceError, atomic, outbox
+from grants.services import ServiceError, atomic, lock
 from grants.services.accounts import find_by_email, normalise_email
 from grants.services.audit import record
+from grants.services.notify import notify
 from grants.services.workflow import transition
 from grants.workflows import ORGANISATION
 
@@ -52,9 +53,9 @@ def register(*, organisation: dict, user: dict) -> tuple[Organisation, User]:
         db.session.add(account)
         db.session.flush()
         db.session.add(Membership(user_id=account.id, organisation_id=org.id))
-        record(account, org, "organisation.register", to_status="pending")
         record(account, account, "user.create", data={"roles": ["applicant"], "self_registered": True})
-        outbox.queue_many(staff_users(), "organisation_registered", organisation=org)
+        notify(account, org, "organisation.register", to_status="pending", to=staff_users(),
+               template="organisation_registered", context={"organisation": org})
     return org, account
 
 
@@ -64,9 +65,10 @@ def _members(org: Organisation) -> list[User]:
 
 def verify(actor, org: Organisation, note: str | None = None) -> None:
     with atomic():
-        transition(ORGANISATION, org, "verified", actor, note=note)
+        lock(org)
         org.status_note = None
-        outbox.queue_many(_members(org), "organisation_verified", organisation=org)
+        transition(ORGANISATION, org, "verified", actor, note=note, to=_members(org),
+                   template="organisation_verified", context={"organisation": org})
 
 
 def reject(actor, org: Organisation, reason: str) -> None:
@@ -74,14 +76,16 @@ def reject(actor, org: Organisation, reason: str) -> None:
         raise ServiceError(_("Give the reason, so the organisation knows what to correct."),
                            {"reason": [_("Give the reason, so the organisation knows what to correct.")]})
     with atomic():
-        transition(ORGANISATION, org, "rejected", actor, note=reason)
+        lock(org)
         org.status_note = reason.strip()
-        outbox.queue_many(_members(org), "organisation_rejected", organisation=org, reason=reason.strip())
+        transition(ORGANISATION, org, "rejected", actor, note=reason, to=_members(org),
+                   template="organisation_rejected", context={"organisation": org, "reason": reason.strip()})
 
 
 def update_profile(actor, org: Organisation, data: dict) -> None:
     """An applicant edits the profile; a rejected organisation goes back to pending."""
     with atomic():
+        lock(org)
         changed = {}
         for key in PROFILE_FIELDS:
             if key in data and getattr(org, key) != data[key]:
@@ -89,5 +93,5 @@ def update_profile(actor, org: Organisation, data: dict) -> None:
                 setattr(org, key, data[key])
         record(actor, org, "organisation.profile_update", data={"changed": changed})
         if org.status == "rejected":
-            transition(ORGANISATION, org, "pending", actor, note=None)
-            outbox.queue_many(staff_users(), "organisation_registered", organisation=org)
+            transition(ORGANISATION, org, "pending", actor, note=None, to=staff_users(),
+                       template="organisation_registered", context={"organisation": org})

@@ -24,14 +24,14 @@ from sqlalchemy.orm import contains_eager
 from grants import permissions
 from grants.extensions import db
 from grants.models import (
-    Call, Conflict, Membership, Organisation, PanelMember, Proposal, Review, ReviewAssignment, ReviewReminder, User,
+    AuditEvent, Call, Conflict, Membership, Organisation, PanelMember, Proposal, Review, ReviewAssignment, ReviewReminder, User,
     UserRole,
 )
 from grants.models.review import CONFLICT_TYPES
-from grants.services import ServiceError, atomic
+from grants.services import ServiceError, atomic, lock
 from grants.services.assignment import Result, assign
 from grants.services.audit import record
-from grants.services.outbox import queue, queue_many
+from grants.services.notify import notify as _notify
 from grants.services.workflow import transition
 from grants.timeutil import local_today, now_utc, to_local
 from grants.workflows import ASSIGNMENT
@@ -207,9 +207,10 @@ def declare(actor, assignment: ReviewAssignment, *, conflict: bool, conflict_typ
         else:
             db.session.add(Conflict(reviewer_id=actor.id, proposal_id=proposal.id, conflict_type=conflict_type,
                                     note=note, recorded_by_id=actor.id))
-            transition(ASSIGNMENT, assignment, "recused", actor, note=note, data={"conflict_type": conflict_type})
-            queue_many(_staff_users(), "panel_conflict_declared", kind="panel.conflict", reviewer=actor,
-                       proposal=proposal, call=proposal.call, conflict_type=conflict_type, note=note)
+            transition(ASSIGNMENT, assignment, "recused", actor, note=note, data={"conflict_type": conflict_type},
+                       to=_staff_users(), template="panel_conflict_declared", kind="panel.conflict",
+                       context={"reviewer": actor, "proposal": proposal, "call": proposal.call,
+                                "conflict_type": conflict_type, "note": note})
     return assignment
 
 
@@ -290,22 +291,31 @@ def auto_assign(actor, call: Call, seed: int | None = None, notify: bool = True)
                     blocked, seed=seed, existing=existing)
     now = now_utc()
     with atomic():
+        lock(call)  # one auto-assignment of a call at a time
         if result.pairs:
-            db.session.execute(insert(ReviewAssignment), [
-                {"proposal_id": p, "reviewer_id": r, "status": "assigned", "assigned_by_id": actor.id,
-                 "assigned_at": now} for p, r in result.pairs
+            created = db.session.execute(
+                insert(ReviewAssignment).returning(ReviewAssignment.id, ReviewAssignment.proposal_id,
+                                                   ReviewAssignment.reviewer_id),
+                [{"proposal_id": p, "reviewer_id": r, "status": "assigned", "assigned_by_id": actor.id,
+                  "assigned_at": now, "version": 1} for p, r in result.pairs],
+            ).all()
+            # Each new assignment gets its own audit event, as a manual one does.
+            db.session.execute(insert(AuditEvent), [
+                {"at": now, "actor_id": actor.id, "object_type": "reviewassignment", "object_id": row.id,
+                 "action": "assignment.add", "to_status": "assigned",
+                 "data": {"proposal_id": row.proposal_id, "reviewer_id": row.reviewer_id, "auto": True}}
+                for row in created
             ])
-        record(actor, call, "panel.auto_assign", data={
+        counts: dict[int, int] = defaultdict(int)
+        for _p, r in result.pairs:
+            counts[r] += 1
+        reviewers = list(db.session.scalars(select(User).where(User.id.in_(list(counts))))) if notify else []
+        _notify(actor, call, "panel.auto_assign", data={
             "seed": seed, "k": call.reviewers_per_proposal, "created": len(result.pairs),
             "pairs": [list(pair) for pair in result.pairs],
             "shortfalls": [[s.proposal_id, s.assigned] for s in result.shortfalls],
-        })
-        if notify and result.pairs:
-            counts: dict[int, int] = defaultdict(int)
-            for _p, r in result.pairs:
-                counts[r] += 1
-            for user in db.session.scalars(select(User).where(User.id.in_(list(counts)))):
-                queue(user, "panel_assigned", kind="panel.assigned", call=call, count=counts[user.id])
+        }, to=reviewers, template="panel_assigned", kind="panel.assigned",
+            context=lambda user: {"call": call, "count": counts[user.id]})
     return AutoAssignOutcome(len(result.pairs), result)
 
 
@@ -331,14 +341,16 @@ def add_assignment(actor, proposal: Proposal, reviewer: User) -> ReviewAssignmen
             assignment = ReviewAssignment(proposal_id=proposal.id, reviewer_id=reviewer.id, status="assigned",
                                           assigned_by_id=actor.id)
             db.session.add(assignment)
-            record(actor, assignment, "assignment.add", to_status="assigned",
-                   data={"proposal_id": proposal.id, "reviewer_id": reviewer.id})
+            _notify(actor, assignment, "assignment.add", to_status="assigned",
+                    data={"proposal_id": proposal.id, "reviewer_id": reviewer.id}, to=[reviewer],
+                    template="panel_assigned", kind="panel.assigned", context={"call": call, "count": 1})
         else:  # a removed one, back again
-            transition(ASSIGNMENT, assignment, "assigned", actor)
+            lock(assignment)
             assignment.assigned_by_id = actor.id
             assignment.assigned_at = now_utc()
             assignment.declared_at = None
-        queue(reviewer, "panel_assigned", kind="panel.assigned", call=call, count=1)
+            transition(ASSIGNMENT, assignment, "assigned", actor, to=[reviewer], template="panel_assigned",
+                       kind="panel.assigned", context={"call": call, "count": 1})
     return assignment
 
 
@@ -504,8 +516,9 @@ def send_reminder(actor, call: Call, reviewer: User, today: date | None = None) 
         reminder = ReviewReminder(reviewer_id=reviewer.id, call_id=call.id, sent_on=today, kind="manual",
                                   unfinished=unfinished, sent_by_id=actor.id)
         db.session.add(reminder)
-        queue(reviewer, "panel_reminder", kind="panel.reminder", items=[(call, unfinished)])
-        record(actor, call, "panel.remind", data={"reviewer_id": reviewer.id, "unfinished": unfinished})
+        _notify(actor, call, "panel.remind", data={"reviewer_id": reviewer.id, "unfinished": unfinished},
+                to=[reviewer], template="panel_reminder", kind="panel.reminder",
+                context={"items": [(call, unfinished)]})
     return reminder
 
 
@@ -533,9 +546,8 @@ def remind_due(days: int, now: datetime | None = None) -> int:
             items = sorted(((calls[c], n) for c, n in per_call.items()), key=lambda x: (x[0].review_deadline, x[0].id))
             db.session.add(ReviewReminder(reviewer_id=user.id, call_id=items[0][0].id, sent_on=today,
                                           kind="scheduled", unfinished=sum(per_call.values())))
-            queue(user, "panel_reminder", kind="panel.reminder", items=items)
-            record(None, user, "panel.remind_scheduled",
-                   data={"calls": {str(c.id): n for c, n in items}})
+            _notify(None, user, "panel.remind_scheduled", data={"calls": {str(c.id): n for c, n in items}},
+                    to=[user], template="panel_reminder", kind="panel.reminder", context={"items": items})
             sent += 1
     return sent
 

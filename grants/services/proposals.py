@@ -19,7 +19,7 @@ from grants.models import (
 )
 from grants.models.proposal import BUDGET_CATEGORIES
 from grants.money import MAX_AMOUNT, format_yuan, quantize
-from grants.services import ServiceError, atomic, files, outbox
+from grants.services import ServiceError, atomic, files, lock
 from grants.services.audit import history, record
 from grants.services.workflow import transition
 from grants.timeutil import now_utc, to_local
@@ -337,11 +337,12 @@ def submit(actor, proposal: Proposal, *, now: datetime | None = None) -> Proposa
         exc.general = general
         raise exc
     with atomic():
-        transition(PROPOSAL, proposal, "submitted", actor)
+        lock(proposal)
         proposal.submitted_at = now
         proposal.submission_count = (proposal.submission_count or 0) + 1
         proposal.snapshot = build_snapshot(proposal, now)
-        outbox.queue_many(members(proposal.organisation_id), "proposal_submitted", proposal=proposal)
+        transition(PROPOSAL, proposal, "submitted", actor, now=now, to=members(proposal.organisation_id),
+                   template="proposal_submitted", context={"proposal": proposal})
     return proposal
 
 
@@ -350,11 +351,10 @@ def withdraw(actor, proposal: Proposal, *, now: datetime | None = None, reason: 
     _require_member(actor, proposal)
     if proposal.status != "submitted":
         raise ServiceError(_("Only a submitted proposal that has not been screened can be withdrawn."))
-    if now > proposal.call.closes_at:
-        raise ServiceError(_("The call has closed: the proposal can no longer be withdrawn."))
     with atomic():
-        transition(PROPOSAL, proposal, "withdrawn", actor, note=(reason or "").strip() or None)
-        outbox.queue_many(members(proposal.organisation_id), "proposal_withdrawn", proposal=proposal)
+        transition(PROPOSAL, proposal, "withdrawn", actor, note=(reason or "").strip() or None, now=now,
+                   to=members(proposal.organisation_id), template="proposal_withdrawn",
+                   context={"proposal": proposal})
     return proposal
 
 
@@ -364,12 +364,8 @@ def reopen(actor, proposal: Proposal, *, now: datetime | None = None) -> Proposa
     _require_member(actor, proposal)
     if proposal.status != "withdrawn":
         raise ServiceError(_("Only a withdrawn proposal can be reopened."))
-    if not proposal.call.allow_resubmit:
-        raise ServiceError(_("This call does not allow a withdrawn proposal to be submitted again."))
-    if not _accepting(proposal.call, now):
-        raise ServiceError(_("This call is not accepting proposals now."))
     with atomic():
-        transition(PROPOSAL, proposal, "draft", actor)
+        transition(PROPOSAL, proposal, "draft", actor, now=now)
     return proposal
 
 
@@ -390,14 +386,20 @@ def add_attachment(actor, proposal: Proposal, filename: str | None, data: bytes)
     if content_type is None:
         msg = _("This file type is not accepted. Upload a PDF, JPEG, PNG, DOCX or XLSX file.")
         raise ServiceError(msg, {"file": [msg]})
-    digest = files.store(data)
     with atomic():
+        lock(proposal)
+        if proposal.status != "draft":
+            raise ServiceError(_("Files can only be added to a draft."))
+        if len(proposal.attachments) >= files.MAX_FILES_PER_PROPOSAL:
+            msg = _("A proposal can have at most %(n)d files. Remove one first.", n=files.MAX_FILES_PER_PROPOSAL)
+            raise ServiceError(msg, {"file": [msg]})
+        stored = files.store(data, content_type)
         attachment = Attachment(proposal_id=proposal.id, original_name=files.sanitise_name(filename, content_type),
-                                sha256=digest, size=len(data), content_type=content_type, uploaded_by_id=actor.id)
+                                stored_file=stored, uploaded_by_id=actor.id)
         proposal.attachments.append(attachment)
         db.session.flush()
         record(actor, proposal, "proposal.attach", data={"attachment_id": attachment.id,
-                                                          "name": attachment.original_name, "sha256": digest})
+                                                          "name": attachment.original_name, "sha256": stored.sha256})
     return attachment
 
 
@@ -406,13 +408,16 @@ def delete_attachment(actor, attachment: Attachment) -> None:
     _require_member(actor, proposal)
     if proposal.status != "draft":
         raise ServiceError(_("Files can only be removed from a draft."))
-    digest = attachment.sha256
     with atomic():
+        lock(proposal)
+        if proposal.status != "draft":
+            raise ServiceError(_("Files can only be removed from a draft."))
         record(actor, proposal, "proposal.detach", data={"attachment_id": attachment.id,
                                                           "name": attachment.original_name})
+        stored_file_id = attachment.stored_file_id
         proposal.attachments.remove(attachment)
         db.session.flush()
-    files.remove_if_unused(digest)
+        files.remove_if_unused(stored_file_id)
 
 
 # -- screening ---------------------------------------------------------------------------
@@ -424,12 +429,12 @@ def screen(actor, proposal: Proposal, passed: bool, reason: str | None = None) -
         raise ServiceError(msg, {"reason": [msg]})
     target = "screened_in" if passed else "screened_out"
     with atomic():
-        transition(PROPOSAL, proposal, target, actor, note=reason or None)
+        lock(proposal)
         proposal.screening_note = reason or None
         proposal.screened_by_id = actor.id
         proposal.screened_at = now_utc()
-        outbox.queue_many(members(proposal.organisation_id), f"proposal_{target}", proposal=proposal,
-                          reason=reason)
+        transition(PROPOSAL, proposal, target, actor, note=reason or None, to=members(proposal.organisation_id),
+                   template=f"proposal_{target}", context={"proposal": proposal, "reason": reason})
     return proposal
 
 

@@ -26,7 +26,6 @@ from grants.models import CriterionScore, Proposal, Review, RubricCriterion
 from grants.models.review import RECOMMENDATIONS
 from grants.services import ServiceError, atomic
 from grants.services.audit import record
-from grants.services.outbox import queue
 from grants.services.workflow import transition
 from grants.timeutil import now_utc
 from grants.workflows import REVIEW
@@ -80,7 +79,7 @@ def _check(criteria, inputs: dict[int, CriterionInput], overall: str, recommenda
         elif submitting and item.score < COMMENT_THRESHOLD * c.max_score and not item.comment.strip():
             errors[comment_field(c.id)] = [
                 _("A comment is required for a score below 60%% of the maximum (below %(limit)s).",
-                  limit=_fmt(COMMENT_THRESHOLD * c.max_score))]
+                  limit=comment_limit(c))]
     if recommendation and recommendation not in RECOMMENDATIONS:
         errors["recommendation"] = [_("Choose a recommendation.")]
     if submitting:
@@ -89,6 +88,11 @@ def _check(criteria, inputs: dict[int, CriterionInput], overall: str, recommenda
         if not (overall or "").strip():
             errors["overall_comment"] = [_("Write an overall comment.")]
     return errors
+
+
+def comment_limit(criterion) -> str:
+    """The score below which a comment is required for this criterion, as shown to reviewers."""
+    return _fmt(COMMENT_THRESHOLD * criterion.max_score)
 
 
 def _fmt(value: Decimal) -> str:
@@ -164,11 +168,12 @@ def reopen(actor, review: Review, reason: str) -> Review:
     with atomic():
         previous = review.weighted_total
         transition(REVIEW, review, "draft", actor, note=reason,
-                   data={"previous_total": str(previous) if previous is not None else None})
+                   data={"previous_total": str(previous) if previous is not None else None},
+                   to=[review.reviewer], template="review_reopened", kind="review.reopened",
+                   context={"proposal": proposal, "title": blind_title(proposal), "call": proposal.call,
+                            "reason": reason})
         review.weighted_total = None
         review.submitted_at = None
-        queue(review.reviewer, "review_reopened", kind="review.reopened", proposal=proposal,
-              title=blind_title(proposal), call=proposal.call, reason=reason)
     return review
 
 

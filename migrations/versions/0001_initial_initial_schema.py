@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-27 18:36:40.619144
+Create Date: 2026-11-27 23:34:23.960174
 
 """
 from alembic import op
@@ -36,6 +36,7 @@ def upgrade():
     sa.Column('bank_account', sa.String(length=64), nullable=True),
     sa.Column('service_areas', sa.Text(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('status_note', sa.Text(), nullable=True),
     sa.Column('grade', sa.Integer(), nullable=False),
     sa.Column('grade_assessed_on', sa.Date(), nullable=True),
@@ -49,6 +50,16 @@ def upgrade():
     sa.CheckConstraint('length(uscc) = 18', name=op.f('ck_organisations_uscc_length')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisations')),
     sa.UniqueConstraint('uscc', name=op.f('uq_organisations_uscc'))
+    )
+    op.create_table('stored_files',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.CheckConstraint('size > 0', name=op.f('ck_stored_files_size_positive')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stored_files')),
+    sa.UniqueConstraint('sha256', name=op.f('uq_stored_files_sha256'))
     )
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -100,6 +111,7 @@ def upgrade():
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('categories', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('budget_pool', grants.models.types.Money(), nullable=False),
     sa.Column('per_project_cap', grants.models.types.Money(), nullable=False),
     sa.Column('min_matching_share', sa.Numeric(precision=5, scale=2), nullable=False),
@@ -164,6 +176,7 @@ def upgrade():
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('kind', sa.String(length=60), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', grants.models.types.UTCDateTime(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
@@ -204,6 +217,7 @@ def upgrade():
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('category', sa.String(length=30), nullable=True),
     sa.Column('summary', sa.Text(), nullable=False),
@@ -298,19 +312,17 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('proposal_id', sa.Integer(), nullable=False),
     sa.Column('original_name', sa.String(length=255), nullable=False),
-    sa.Column('sha256', sa.String(length=64), nullable=False),
-    sa.Column('size', sa.Integer(), nullable=False),
-    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('stored_file_id', sa.Integer(), nullable=False),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
     sa.Column('uploaded_at', grants.models.types.UTCDateTime(), nullable=False),
-    sa.CheckConstraint('size > 0', name=op.f('ck_attachments_size_positive')),
     sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_attachments_proposal_id_proposals'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['stored_file_id'], ['stored_files.id'], name=op.f('fk_attachments_stored_file_id_stored_files')),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_attachments_uploaded_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attachments'))
     )
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attachments_proposal_id'), ['proposal_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_attachments_sha256'), ['sha256'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attachments_stored_file_id'), ['stored_file_id'], unique=False)
 
     op.create_table('budget_lines',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -384,6 +396,7 @@ def upgrade():
     sa.Column('proposal_id', sa.Integer(), nullable=False),
     sa.Column('reviewer_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('declared_at', grants.models.types.UTCDateTime(), nullable=True),
     sa.Column('assigned_by_id', sa.Integer(), nullable=True),
     sa.Column('assigned_at', grants.models.types.UTCDateTime(), nullable=False),
@@ -403,6 +416,7 @@ def upgrade():
     sa.Column('proposal_id', sa.Integer(), nullable=False),
     sa.Column('reviewer_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('overall_comment', sa.Text(), nullable=False),
     sa.Column('recommendation', sa.String(length=20), nullable=True),
     sa.Column('weighted_total', sa.Numeric(precision=7, scale=3), nullable=True),
@@ -476,7 +490,7 @@ def downgrade():
 
     op.drop_table('budget_lines')
     with op.batch_alter_table('attachments', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_attachments_sha256'))
+        batch_op.drop_index(batch_op.f('ix_attachments_stored_file_id'))
         batch_op.drop_index(batch_op.f('ix_attachments_proposal_id'))
 
     op.drop_table('attachments')
@@ -526,5 +540,6 @@ def downgrade():
     op.drop_table('audit_events')
     op.drop_table('annual_inspections')
     op.drop_table('users')
+    op.drop_table('stored_files')
     op.drop_table('organisations')
     # ### end Alembic commands ###
