@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from grants.extensions import db
@@ -15,6 +16,7 @@ def _messages():
         403: (_("Not allowed"), _("You do not have permission to do this.")),
         404: (_("Not found"), _("The page does not exist, or you are not allowed to see it.")),
         405: (_("Not allowed"), _("This action is not available here.")),
+        409: (_("Changed meanwhile"), _("Someone else changed this at the same time. Reload the page and try again.")),
         413: (_("File too large"), _("What you sent is too large. Each file may be at most 10 MB; please make it smaller and try again.")),
         429: (_("Too many attempts"), _("Too many attempts in a short time. Please wait a minute and try again.")),
         500: (_("Something went wrong"), _("An unexpected error occurred. Nothing was saved; please try again later.")),
@@ -39,6 +41,13 @@ def init_app(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         return render_error(400, _("The form expired or was sent from elsewhere. Please reload the page and try again."))
+
+    @app.errorhandler(StaleDataError)
+    def stale(exc):
+        # A backstop: services turn this into a ServiceError inside atomic(); a write outside
+        # one still answers "reload", never 500.
+        db.session.rollback()
+        return render_error(409)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

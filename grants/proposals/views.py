@@ -129,23 +129,25 @@ def edit(proposal_id):
     if not form.validate_on_submit():
         flash(_("Nothing was saved: please correct the marked fields. What you typed is kept below."), "error")
         return _render_edit(proposal, form, status=422)
+    submitting = request.form.get("action") == "submit"
     try:
-        service.save_draft(current_user, proposal, form.data_for_service())
+        if submitting:
+            service.save_and_submit(current_user, proposal, form.data_for_service())
+        else:
+            service.save_draft(current_user, proposal, form.data_for_service())
     except ServiceError as exc:
-        sections = _apply_errors(form, exc)
-        flash(_("Nothing was saved: please correct the marked fields. What you typed is kept below."), "error")
-        return _render_edit(proposal, form, sections=sections, status=422)
-    if request.form.get("action") != "submit":
-        flash(_("The draft has been saved."), "success")
-        return redirect(url_for("proposals.edit", proposal_id=proposal.id))
-    try:
-        service.submit(current_user, proposal)
-    except ServiceError as exc:
+        if not getattr(exc, "draft_saved", False):
+            sections = _apply_errors(form, exc)
+            flash(_("Nothing was saved: please correct the marked fields. What you typed is kept below."), "error")
+            return _render_edit(proposal, form, sections=sections, status=422)
         form = ProposalForm(obj=proposal, call=proposal.call)
         sections = _apply_errors(form, exc)
         flash(_("The draft has been saved, but it cannot be submitted yet: please correct the problems shown."),
               "error")
         return _render_edit(proposal, form, sections=sections, general=getattr(exc, "general", []), status=422)
+    if not submitting:
+        flash(_("The draft has been saved."), "success")
+        return redirect(url_for("proposals.edit", proposal_id=proposal.id))
     flash(_("The proposal has been submitted. A confirmation has been sent to your organisation's users."), "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id))
 

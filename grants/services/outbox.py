@@ -7,9 +7,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from contextlib import ExitStack
-
-from flask import current_app, has_request_context, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -27,12 +25,11 @@ def queue(recipient: User, template: str, *, kind: str = "notice", **context) ->
     if recipient is None or not recipient.active or not recipient.email:
         return None
     locale = recipient.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-    # Links in mail point at BASE_URL, also when queued from a command (no request).
-    with ExitStack() as stack:
-        if not has_request_context():
-            stack.enter_context(current_app.test_request_context(base_url=current_app.config["BASE_URL"]))
-        with force_locale(locale):
-            text = render_template(f"mail/{template}.txt", recipient=recipient, **context)
+    # Links in mail always point at BASE_URL: rendered in a request context of its own, never
+    # with the host of the request that caused the mail (a forged Host header must not become
+    # the link a user clicks), and the same from a command (no request at all).
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]), force_locale(locale):
+        text = render_template(f"mail/{template}.txt", recipient=recipient, **context)
     subject, _, body = text.strip().partition("\n")
     message = OutboxMessage(
         recipient_id=recipient.id,

@@ -346,6 +346,26 @@ def submit(actor, proposal: Proposal, *, now: datetime | None = None) -> Proposa
     return proposal
 
 
+def save_and_submit(actor, proposal: Proposal, data: dict, *, now: datetime | None = None) -> Proposal:
+    """Save what the applicant typed, then submit it: the one deliberate two-transaction step.
+
+    The draft is saved and committed first, so that a refused submission never loses what was
+    typed (the applicant corrects the problems shown and submits again); the submission is then
+    its own transaction. A refusal of the save raises ServiceError with `draft_saved = False`
+    (nothing was written); a refusal of the submission raises it with `draft_saved = True`.
+    """
+    try:
+        save_draft(actor, proposal, data)
+    except ServiceError as exc:
+        exc.draft_saved = False
+        raise
+    try:
+        return submit(actor, proposal, now=now)
+    except ServiceError as exc:
+        exc.draft_saved = True
+        raise
+
+
 def withdraw(actor, proposal: Proposal, *, now: datetime | None = None, reason: str | None = None) -> Proposal:
     now = now or now_utc()
     _require_member(actor, proposal)

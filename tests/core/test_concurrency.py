@@ -1,0 +1,126 @@
+"""Many people pressing the same button at the same moment, on PostgreSQL (real row locks,
+real concurrent connections). Exactly one succeeds; the others get a clear refusal; one audit
+event and one mail are written. CI runs these on PostgreSQL; SQLite serialises writers per
+database and has no row locks, so there the version-column tests in test_transactions.py
+stand in for them."""
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from grants.extensions import db
+from grants.models import AuditEvent, Call, OutboxMessage, Proposal, Review, User
+from grants.services import ServiceError, calls, proposals, reviews
+from tests.factories import create_applicant, create_call, create_org, create_proposal, create_user
+from tests.factories_reviews import cleared, create_review
+
+THREADS = 20
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only(database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("row-lock races need PostgreSQL (CI runs them there); SQLite is covered by test_transactions")
+
+
+def race(app, action, n=THREADS):
+    """Run action() in n threads (each with its own app context, session and connection), all
+    released at once. Returns (successes, refusal messages, unexpected exceptions)."""
+    barrier = threading.Barrier(n)
+    ok, refused, crashed = [], [], []
+    lock = threading.Lock()
+
+    def worker():
+        with app.app_context():
+            barrier.wait(timeout=30)
+            try:
+                action()
+            except ServiceError as exc:
+                with lock:
+                    refused.append(exc.message)
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                with lock:
+                    crashed.append(repr(exc))
+            else:
+                with lock:
+                    ok.append(1)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return ok, refused, crashed
+
+
+def _count(model, *where):
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_twenty_staff_screen_the_same_proposal_at_once(app):
+    staff_ids = [create_user("staff").id for _ in range(THREADS)]
+    org = create_org()
+    create_applicant(org)
+    proposal_id = create_proposal(create_call(status="closed"), org, status="submitted").id
+    turn = iter(range(THREADS))
+    turn_lock = threading.Lock()
+
+    def screen():
+        with turn_lock:
+            i = next(turn)
+        actor = db.session.get(User, staff_ids[i])
+        proposal = db.session.get(Proposal, proposal_id)
+        proposals.screen(actor, proposal, i % 2 == 0, "" if i % 2 == 0 else "材料不全")
+
+    ok, refused, crashed = race(app, screen)
+    assert crashed == []
+    assert len(ok) == 1 and len(refused) == THREADS - 1
+    assert all(message for message in refused)
+    status = db.session.get(Proposal, proposal_id).status
+    assert status in ("screened_in", "screened_out")
+    assert _count(AuditEvent, AuditEvent.object_type == "proposal", AuditEvent.object_id == proposal_id) == 1
+    assert _count(OutboxMessage) == 1
+
+
+def test_twenty_windows_submit_the_same_review_at_once(app):
+    call = create_call(status="closed")
+    proposal = create_proposal(call, status="screened_in")
+    reviewer = cleared(proposal)
+    create_review(proposal, reviewer, total=80, status="draft")
+    proposal_id, reviewer_id = proposal.id, reviewer.id
+
+    def submit():
+        actor = db.session.get(User, reviewer_id)
+        p = db.session.get(Proposal, proposal_id)
+        inputs = {c.id: reviews.CriterionInput(Decimal(8), "较好") for c in p.call.criteria}
+        reviews.save(actor, p, inputs, overall_comment="总体较好。", recommendation="fund", submit=True)
+
+    ok, refused, crashed = race(app, submit)
+    assert crashed == []
+    assert len(ok) == 1 and len(refused) == THREADS - 1
+    assert _count(Review, Review.proposal_id == proposal_id, Review.status == "submitted") == 1
+    assert _count(AuditEvent, AuditEvent.action == "review.submit") == 1
+
+
+def test_twenty_staff_close_the_same_call_at_once(app):
+    staff_ids = [create_user("staff").id for _ in range(THREADS)]
+    call_id = create_call(status="open").id
+    turn = iter(range(THREADS))
+    turn_lock = threading.Lock()
+
+    def close():
+        with turn_lock:
+            i = next(turn)
+        calls.close_call(db.session.get(User, staff_ids[i]), db.session.get(Call, call_id))
+
+    ok, refused, crashed = race(app, close)
+    assert crashed == []
+    assert len(ok) == 1 and len(refused) == THREADS - 1
+    assert db.session.get(Call, call_id).status == "closed"
+    assert _count(AuditEvent, AuditEvent.object_type == "call", AuditEvent.action == "call.close") == 1
