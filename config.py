@@ -74,6 +74,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Objections to a public notice, per address (anyone may object; nobody may flood).
+    OBJECTION_RATE_LIMIT = os.environ.get("OBJECTION_RATE_LIMIT", "5 per hour")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -103,6 +105,7 @@ class TestingConfig(Config):
     # Throttling stays on (memory storage) with a limit tests never reach; the throttle test
     # lowers it.
     LOGIN_RATE_LIMIT = "100000 per minute"
+    OBJECTION_RATE_LIMIT = "100000 per minute"
     # Still scrypt, at a low work factor so the suite's thousands of logins stay fast.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     MAIL_PORT = 0

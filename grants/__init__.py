@@ -121,3 +121,8 @@ def _register_blueprints(app: Flask) -> None:
     from grants.reviews.views import bp as reviews_bp
 
     app.register_blueprint(reviews_bp, url_prefix="/reviews")
+    from grants.awards.views import bp as awards_bp
+    from grants.finance.views import bp as finance_bp
+
+    app.register_blueprint(awards_bp, url_prefix="/awards")
+    app.register_blueprint(finance_bp, url_prefix="/finance")

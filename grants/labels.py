@@ -117,6 +117,17 @@ ACTION_LABELS = {
     "review.save_draft": _l("Review draft saved"),
     "review.submit": _l("Review submitted"),
     "review.reopen": _l("Review reopened"),
+    "proposal.unrecommend": _l("Returned to the ranking (award withdrawn)"),
+    "award.propose": _l("Award proposed"),
+    "award.change_amount": _l("Award amount changed"),
+    "award.withdraw": _l("Proposed award withdrawn"),
+    "award.publish_notice": _l("Notice of proposed awards published"),
+    "award.publish": _l("Award put on public notice"),
+    "award.confirm": _l("Award confirmed"),
+    "award.cancel": _l("Award cancelled (objection upheld)"),
+    "objection.lodge": _l("Objection lodged"),
+    "objection.uphold": _l("Objection upheld"),
+    "objection.dismiss": _l("Objection dismissed"),
 }
 
 

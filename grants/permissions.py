@@ -204,7 +204,27 @@ def can_reopen_review(user, review) -> bool:
 
 
 def can_view_ranking(user, call) -> bool:
+    """Staff, and finance staff (read only) from the award stage on."""
+    return is_staff(user) or is_finance(user)
+
+
+# -- awards, notice and finance --------------------------------------------------------------
+def can_decide_awards(user, call) -> bool:
     return is_staff(user)
+
+
+def can_view_awards(user, call) -> bool:
+    return is_staff(user) or is_finance(user)
+
+
+def can_view_finance(user) -> bool:
+    return is_staff(user) or is_finance(user)
+
+
+def can_resolve_objection(user, objection) -> bool:
+    from grants.workflows import OBJECTION
+
+    return OBJECTION.allows(objection, "dismissed", user)
 
 
 # -- proposals (reviewers get nothing here; the review area has its own views) ---------------

@@ -231,6 +231,7 @@ PROPOSAL = Workflow(
         _t("submitted", "screened_out", STAFF_ROLES, "screen_fail"),
         _t("screened_in", "recommended", STAFF_ROLES, "recommend"),
         _t("screened_in", "not_funded", STAFF_ROLES, "not_fund"),
+        _t("recommended", "screened_in", STAFF_ROLES, "unrecommend"),
         _t("recommended", "awarded", STAFF_ROLES, "award"),
         _t("recommended", "not_funded", STAFF_ROLES, "not_fund"),
     ),
@@ -267,4 +268,44 @@ ASSIGNMENT = Workflow(
     ),
 )
 
-WORKFLOWS = {w.name: w for w in (ORGANISATION, CALL, PROPOSAL, REVIEW, ASSIGNMENT)}
+
+def notice_over(award, actor, now):
+    from grants.services.awards import confirmation_refusal
+
+    return confirmation_refusal(award.call, now)
+
+
+# A decision to fund (立项): proposed by staff, published for public notice (公示), then confirmed
+# once the notice has run with no objection pending — or cancelled by an upheld objection.
+AWARD = Workflow(
+    "award",
+    {
+        "proposed": State(_l("Proposed (not yet published)"), _l("Under decision")),
+        "in_notice": State(_l("In public notice"), _l("Proposed for funding: in public notice")),
+        "confirmed": State(_l("Confirmed"), _l("Funding confirmed")),
+        "cancelled": State(_l("Cancelled (objection upheld)"), _l("Funding cancelled after an objection")),
+        "withdrawn": State(_l("Withdrawn before notice"), _l("Not funded")),
+    },
+    (
+        _t("proposed", "in_notice", STAFF_ROLES, "publish"),
+        _t("proposed", "withdrawn", STAFF_ROLES, "withdraw"),
+        _t("in_notice", "confirmed", STAFF_ROLES, "confirm", notice_over),
+        _t("in_notice", "cancelled", STAFF_ROLES, "cancel"),
+    ),
+)
+
+# An objection (异议) to a call's notice, lodged by anyone, resolved by staff.
+OBJECTION = Workflow(
+    "objection",
+    {
+        "pending": State(_l("Pending"), _l("Being considered")),
+        "upheld": State(_l("Upheld"), _l("Upheld: the award was cancelled")),
+        "dismissed": State(_l("Dismissed"), _l("Dismissed")),
+    },
+    (
+        _t("pending", "upheld", STAFF_ROLES, "uphold"),
+        _t("pending", "dismissed", STAFF_ROLES, "dismiss"),
+    ),
+)
+
+WORKFLOWS = {w.name: w for w in (ORGANISATION, CALL, PROPOSAL, REVIEW, ASSIGNMENT, AWARD, OBJECTION)}

@@ -1,11 +1,16 @@
 """Public pages, no login: open calls and past calls with rules, dates, budget and rubric."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from grants import permissions
+from grants.awards.forms import ObjectionForm
+from grants.extensions import limiter
+from grants.services import ServiceError
+from grants.services import awards as awards_service
 from grants.models import Call
 from grants.services import calls as calls_service
 from grants.services import eligibility
@@ -32,6 +37,49 @@ def call(call_id):
     org = current_user.organisation if permissions.is_applicant(current_user) else None
     failures = eligibility.check(call, org, local_today()) if org is not None and call.status == "open" else None
     return render_template("public/call.html", call=call, org=org, failures=failures)
+
+
+@bp.route("/calls/<call_id>/notice")
+def notice(call_id):
+    """The public notice (公示) of a call's proposed awards, with the objection form."""
+    call = get_or_404(Call, call_id)
+    data = awards_service.public_notice(call) if permissions.can_view_call_publicly(call) else None
+    if data is None:
+        abort(404)
+    return render_template("public/notice.html", call=call, form=ObjectionForm(),
+                           window_refusal=awards_service.objection_window_refusal(call), **data)
+
+
+@bp.route("/calls/<call_id>/objections", methods=["POST"])
+@limiter.limit(lambda: current_app.config["OBJECTION_RATE_LIMIT"])
+def object_to(call_id):
+    call = get_or_404(Call, call_id)
+    data = awards_service.public_notice(call) if permissions.can_view_call_publicly(call) else None
+    if data is None:
+        abort(404)
+    form = ObjectionForm()
+    if form.validate_on_submit():
+        award_id = form.award_id.data
+        try:
+            award_id = int(award_id) if award_id else None
+        except ValueError:
+            award_id = -1
+        try:
+            objection = awards_service.lodge_objection(call, name=form.name.data, contact=form.contact.data,
+                                                       text=form.text.data, award_id=award_id)
+        except ServiceError as exc:
+            for name, messages in exc.field_errors.items():
+                field = getattr(form, name, None)
+                if field is not None:
+                    field.errors = list(field.errors) + list(messages)
+            if not exc.field_errors:
+                flash(exc.message, "error")
+        else:
+            flash(_("Your objection has been received. Its reference number is %(ref)s; keep it to ask about "
+                    "the outcome.", ref=objection.reference), "success")
+            return redirect(url_for("public.notice", call_id=call.id))
+    return render_template("public/notice.html", call=call, form=form,
+                           window_refusal=awards_service.objection_window_refusal(call), **data), 422
 
 
 @bp.app_template_global("public_open_calls")

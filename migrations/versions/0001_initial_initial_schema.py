@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-27 23:34:23.960174
+Create Date: 2026-11-27 23:53:23.072583
 
 """
 from alembic import op
@@ -196,6 +196,21 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_roles_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'role', name=op.f('pk_user_roles'))
     )
+    op.create_table('award_notices',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('call_id', sa.Integer(), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('working_days', sa.Integer(), nullable=False),
+    sa.Column('published_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('published_by_id', sa.Integer(), nullable=True),
+    sa.Column('confirmed_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_award_notices_dates_order')),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_award_notices_call_id_calls')),
+    sa.ForeignKeyConstraint(['published_by_id'], ['users.id'], name=op.f('fk_award_notices_published_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_award_notices')),
+    sa.UniqueConstraint('call_id', name='uq_award_notices_call_id')
+    )
     op.create_table('panel_members',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('call_id', sa.Integer(), nullable=False),
@@ -324,6 +339,34 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_attachments_proposal_id'), ['proposal_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attachments_stored_file_id'), ['stored_file_id'], unique=False)
 
+    op.create_table('awards',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('call_id', sa.Integer(), nullable=False),
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.Column('amount', grants.models.types.Money(), nullable=False),
+    sa.Column('decision_note', sa.Text(), nullable=False),
+    sa.Column('basis', sa.JSON(), nullable=False),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('confirmed_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.Column('cancelled_reason', sa.Text(), nullable=True),
+    sa.CheckConstraint("status IN ('proposed','in_notice','confirmed','cancelled','withdrawn')", name=op.f('ck_awards_status_known')),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_awards_amount_positive')),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_awards_call_id_calls')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_awards_decided_by_id_users')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_awards_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_awards_proposal_id_proposals')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_awards')),
+    sa.UniqueConstraint('proposal_id', name='uq_awards_proposal_id')
+    )
+    with op.batch_alter_table('awards', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_awards_call_id'), ['call_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_awards_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_awards_status'), ['status'], unique=False)
+
     op.create_table('budget_lines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('proposal_id', sa.Integer(), nullable=False),
@@ -451,11 +494,43 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_criterion_scores_criterion_id'), ['criterion_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_criterion_scores_review_id'), ['review_id'], unique=False)
 
+    op.create_table('objections',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('reference', sa.String(length=40), nullable=False),
+    sa.Column('call_id', sa.Integer(), nullable=False),
+    sa.Column('award_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('contact', sa.String(length=200), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('lodged_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('resolution', sa.Text(), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('resolved_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.CheckConstraint("status IN ('pending','upheld','dismissed')", name=op.f('ck_objections_status_known')),
+    sa.ForeignKeyConstraint(['award_id'], ['awards.id'], name=op.f('fk_objections_award_id_awards')),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_objections_call_id_calls')),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['users.id'], name=op.f('fk_objections_resolved_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_objections')),
+    sa.UniqueConstraint('reference', name='uq_objections_reference')
+    )
+    with op.batch_alter_table('objections', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_objections_award_id'), ['award_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_objections_call_id'), ['call_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_objections_status'), ['status'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('objections', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_objections_status'))
+        batch_op.drop_index(batch_op.f('ix_objections_call_id'))
+        batch_op.drop_index(batch_op.f('ix_objections_award_id'))
+
+    op.drop_table('objections')
     with op.batch_alter_table('criterion_scores', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_criterion_scores_review_id'))
         batch_op.drop_index(batch_op.f('ix_criterion_scores_criterion_id'))
@@ -489,6 +564,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_budget_lines_proposal_id'))
 
     op.drop_table('budget_lines')
+    with op.batch_alter_table('awards', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_awards_status'))
+        batch_op.drop_index(batch_op.f('ix_awards_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_awards_call_id'))
+
+    op.drop_table('awards')
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attachments_stored_file_id'))
         batch_op.drop_index(batch_op.f('ix_attachments_proposal_id'))
@@ -519,6 +600,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_panel_members_call_id'))
 
     op.drop_table('panel_members')
+    op.drop_table('award_notices')
     op.drop_table('user_roles')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_messages_status'))

@@ -35,6 +35,9 @@ RULES = [
     Rule("reviews.scores", "GET", lambda w: f"/reviews/proposals/{w.rev_proposal.id}/scores", _staff()),
     Rule("reviews.reopen", "POST", lambda w: f"/reviews/{w.rev_submitted.id}/reopen", _staff(),
          data=lambda w: {"reason": "请复核预算评分"}),
-    Rule("reviews.ranking", "GET", lambda w: f"/reviews/calls/{w.rev_call.id}/ranking", _staff()),
-    Rule("reviews.ranking_export", "GET", lambda w: f"/reviews/calls/{w.rev_call.id}/ranking.xlsx", _staff()),
+    # finance staff read the ranking (and its export) from the award stage on
+    Rule("reviews.ranking", "GET", lambda w: f"/reviews/calls/{w.rev_call.id}/ranking",
+         only(STAFF + ("finance", "finance_senior"))),
+    Rule("reviews.ranking_export", "GET", lambda w: f"/reviews/calls/{w.rev_call.id}/ranking.xlsx",
+         only(STAFF + ("finance", "finance_senior"))),
 ]

@@ -124,3 +124,58 @@ def test_twenty_staff_close_the_same_call_at_once(app):
     assert len(ok) == 1 and len(refused) == THREADS - 1
     assert db.session.get(Call, call_id).status == "closed"
     assert _count(AuditEvent, AuditEvent.object_type == "call", AuditEvent.action == "call.close") == 1
+
+
+def test_twenty_staff_award_at_once_never_exceed_the_pool(app):
+    from grants.models import Award
+    from grants.services import awards
+
+    call = create_call(status="closed", budget_pool="100000.00", per_project_cap="50000.00")
+    proposal_ids = [create_proposal(call, status="screened_in", amount_requested="30000.00").id
+                    for _ in range(THREADS)]
+    staff_ids = [create_user("staff").id for _ in range(THREADS)]
+    call_id = call.id
+    turn = iter(range(THREADS))
+    turn_lock = threading.Lock()
+
+    def propose():
+        with turn_lock:
+            i = next(turn)
+        awards.propose(db.session.get(User, staff_ids[i]), db.session.get(Call, call_id),
+                       db.session.get(Proposal, proposal_ids[i]), Decimal("30000.00"))
+
+    ok, refused, crashed = race(app, propose)
+    assert crashed == []
+    assert len(ok) == 3 and len(refused) == THREADS - 3  # 3 × 30,000 fit in 100,000; a 4th would not
+    total = db.session.scalar(select(func.sum(Award.amount)).where(Award.call_id == call_id))
+    assert total == Decimal("90000.00")
+    assert all("资金总额" in m or "pool" in m for m in refused)
+
+
+def test_twenty_staff_confirm_the_same_awards_at_once(app):
+    from datetime import date, timedelta
+
+    from grants.services import awards
+    from grants.timeutil import end_of_local_day
+
+    staff = create_user("staff")
+    call = create_call(status="closed")
+    proposal = create_proposal(call, status="screened_in")
+    awards.propose(staff, call, proposal, Decimal("50000"))
+    notice = awards.publish_notice(staff, call, today=date(2026, 1, 5))
+    after = end_of_local_day(notice.ends_on) + timedelta(seconds=1)
+    staff_ids = [create_user("staff").id for _ in range(THREADS)]
+    call_id = call.id
+    turn = iter(range(THREADS))
+    turn_lock = threading.Lock()
+
+    def confirm():
+        with turn_lock:
+            i = next(turn)
+        awards.confirm(db.session.get(User, staff_ids[i]), db.session.get(Call, call_id), now=after)
+
+    ok, refused, crashed = race(app, confirm)
+    assert crashed == []
+    assert len(ok) == 1 and len(refused) == THREADS - 1
+    assert _count(AuditEvent, AuditEvent.action == "award.confirm") == 1
+    assert _count(OutboxMessage, OutboxMessage.kind == "award.confirmed") <= 1
