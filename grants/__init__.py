@@ -107,7 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(organisations_bp, url_prefix="/organisations")
     app.register_blueprint(admin_bp, url_prefix="/admin")
-    from grants.calls.records import bp as organisation_records_bp
+    from grants.organisations.records import bp as organisation_records_bp
     from grants.calls.views import bp as calls_bp
     from grants.public.views import bp as public_bp
 
