@@ -112,3 +112,11 @@ def test_demo_data_respects_the_calls_own_rules(runner):
         for p in db.session.scalars(select(Proposal).where(Proposal.call_id == call.id, Proposal.submitted_at.is_not(None))):
             assert call.opens_at <= p.submitted_at <= call.closes_at, p.title
             assert p.amount_requested <= call.per_project_cap
+
+
+def test_every_command_is_registered_once_by_grants_cli(app):
+    """Commands come from grants.cli.init_app, never from a blueprint's own CLI group."""
+    assert not [name for name, bp in app.blueprints.items() if bp.cli.commands]
+    groups = {name: sorted(getattr(cmd, "commands", {})) for name, cmd in app.cli.commands.items()}
+    assert groups["calls"] == ["tick"] and groups["reviews"] == ["remind"] and groups["outbox"] == ["deliver"]
+    assert {"seed-demo", "create-user"} <= set(groups)
