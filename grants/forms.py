@@ -15,7 +15,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, DateInput, ListWidget, TimeInput
+from wtforms.widgets import CheckboxInput, ListWidget, TimeInput
 
 from grants import uscc as uscc_rules
 from grants.money import MoneyError, parse_amount

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import case, func, select
 
-from grants import exports, labels, permissions
+from grants import permissions
+from grants.exports import spreadsheet, tables
 from grants.extensions import db
 from grants.models import Attachment, AuditEvent, Call, Proposal
 from grants.proposals.forms import AttachmentForm, ConfirmForm, ProposalForm, ScreenForm, WithdrawForm
@@ -294,33 +295,15 @@ def screening(call_id):
                            statuses=service.SCREENING_STATUSES)
 
 
-def _export_rows(call, filters):
-    proposals = list(db.session.scalars(service.screening_query(call, **filters)))
-    header = [_("No."), _("Project title"), _("Organisation"), _("Unified social credit code"), _("District"),
-              _("Grade"), _("Category"), _("Amount requested (yuan)"), _("Matching funds (yuan)"),
-              _("Submitted at (Beijing time)"), _("Status"), _("Screening note")]
-    rows = []
-    for p in proposals:
-        rows.append([
-            p.id, p.title, p.organisation.name, p.organisation.uscc, p.organisation.district or "",
-            str(labels.GRADE_LABELS.get(p.organisation.grade, "")), str(labels.CATEGORY_LABELS.get(p.category, "")),
-            p.amount_requested, p.matching_funds,
-            to_local(p.submitted_at).strftime("%Y-%m-%d %H:%M") if p.submitted_at else "",
-            str(PROPOSAL.label(p.status)), p.screening_note or "",
-        ])
-    return header, rows
-
-
 @bp.route("/calls/<call_id>/screening/export.<fmt>")
 @login_required
 def screening_export(call_id, fmt):
     if not permissions.can_screen_proposals(current_user):
         abort(403)
     call = get_or_404(Call, call_id)
-    header, rows = _export_rows(call, _filters())
+    sheet = tables.screening(db.session.scalars(service.screening_query(call, **_filters())))
     stamp = to_local(now_utc()).strftime("%Y%m%d-%H%M")
-    sheet = exports.Sheet("proposals", header, rows, money_columns={7, 8})
-    return exports.download(fmt, f"call-{call.id}-proposals-{stamp}", [sheet])
+    return spreadsheet.download(fmt, f"call-{call.id}-proposals-{stamp}", [sheet])
 
 
 @bp.route("/<proposal_id>/screen", methods=["POST"])
