@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -62,8 +62,7 @@ def new():
 def detail(call_id):
     call = get_or_404(Call, call_id)
     return render_template("calls/detail.html", call=call, counts=service.proposal_counts(call),
-                           events=history(call), next_steps=permissions.call_next_steps(current_user, call),
-                           has_screening="proposals.screening" in current_app.view_functions)
+                           events=history(call), next_steps=permissions.call_next_steps(current_user, call))
 
 
 @bp.route("/<call_id>/edit", methods=["GET", "POST"])
