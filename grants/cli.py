@@ -44,7 +44,8 @@ def seed_demo():
     from grants.seed import run
 
     logins = run()
-    click.echo("Demo logins (password for all: %s):" % current_app.config.get("DEMO_PASSWORD", "demo-password-2026"))
+    password = current_app.config.get("DEMO_PASSWORD", "demo-password-2026")
+    click.echo(f"Demo logins (password for all: {password}):")
     for role, email in logins:
         click.echo(f"  {role:<16} {email}")
 

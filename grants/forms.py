@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SelectMultipleField, StringField
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TimeInput
 
 from grants import uscc as uscc_rules
@@ -32,6 +32,11 @@ def clean_text(value):
 
 # Keyword arguments for free-text fields: `StringField(**TEXT, label=…)`.
 TEXT = {"filters": [clean_text]}
+
+
+def at_most(n: int) -> Length:
+    """A length limit with the one message every form uses."""
+    return Length(max=n, message=_l("At most %(max)d characters."))
 
 
 class TypedTextField(StringField):

@@ -20,7 +20,7 @@ def normalise(code: str | None) -> str:
 
 
 def check_character(first17: str) -> str:
-    total = sum(ALPHABET.index(c) * w for c, w in zip(first17, WEIGHTS))
+    total = sum(ALPHABET.index(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
     value = 31 - total % 31
     return ALPHABET[0 if value == 31 else value]
 

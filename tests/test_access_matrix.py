@@ -45,7 +45,8 @@ def test_access(app, client, rule, role, access_world):
         assert status < 400, f"{rule.method} {url} as {role}: expected access, got {status}"
         assert not (status == 302 and "/auth/login" in location), f"{rule.method} {url} as {role}: sent to login"
     elif expected == LOGIN:
-        assert status == 302 and "/auth/login" in location, f"{rule.method} {url} as {role}: expected login redirect, got {status} {location}"
+        assert status == 302 and "/auth/login" in location, \
+            f"{rule.method} {url} as {role}: expected login redirect, got {status} {location}"
     else:
         assert status == expected, f"{rule.method} {url} as {role}: expected {expected}, got {status}"
 

@@ -22,7 +22,8 @@ class UserEditForm(FlaskForm):
 
 
 class UserCreateForm(UserEditForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), Email(_l("Enter a valid email address.")), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), Email(_l("Enter a valid email address.")),
+                                                Length(max=254)])
     password = PasswordField(_l("Initial password"), validators=[
         DataRequired(REQUIRED), Length(min=10, max=200, message=_l("Use 10 to 200 characters."))])
 

@@ -5,15 +5,33 @@ from datetime import datetime, time
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from werkzeug.datastructures import MultiDict
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, Form, FormField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from werkzeug.datastructures import MultiDict
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import DateInput
 
 from grants import labels
-from grants.forms import (TEXT, ChoiceField, ClockField, DateField, MoneyField, MultiCheckboxField,
-                          PercentField, WholeNumberField)
+from grants.forms import (
+    TEXT,
+    ChoiceField,
+    ClockField,
+    DateField,
+    MoneyField,
+    MultiCheckboxField,
+    PercentField,
+    WholeNumberField,
+    at_most,
+)
 from grants.models.call import CATEGORIES, TRANCHE_CONDITIONS
 from grants.services.calls import CriterionRow, TrancheRow
 from grants.timeutil import end_of_local_day, local_to_utc, to_local
@@ -23,9 +41,9 @@ MAX_ROWS = 20
 
 
 class CriterionForm(Form):
-    name = StringField(**TEXT, label=_l("Criterion"), validators=[Optional(), Length(max=100, message=_l("At most %(max)d characters."))])
+    name = StringField(**TEXT, label=_l("Criterion"), validators=[Optional(), at_most(100)])
     description = StringField(**TEXT, label=_l("What the experts look at"),
-                              validators=[Optional(), Length(max=500, message=_l("At most %(max)d characters."))])
+                              validators=[Optional(), at_most(500)])
     weight = WholeNumberField(_l("Weight"), low=1, high=100)
     max_score = WholeNumberField(_l("Maximum score"), low=1, high=100)
 
@@ -71,10 +89,16 @@ class TrancheForm(Form):
         if not self.condition.data:
             self.condition.errors = list(self.condition.errors) + [str(_l("Choose when it is released."))]
             ok = False
-        elif self.condition.data == "milestone" and self.milestone_number.data is None and not self.milestone_number.errors:
+        elif (self.condition.data == "milestone" and self.milestone_number.data is None
+              and not self.milestone_number.errors):
             self.milestone_number.errors = list(self.milestone_number.errors) + [str(_l("Give the milestone number."))]
             ok = False
         return ok
+
+
+def _or(value, default):
+    """`value`, or `default` when the field was left empty (0 is a value)."""
+    return default if value is None else value
 
 
 def _date_required():
@@ -82,12 +106,14 @@ def _date_required():
 
 
 class CallForm(FlaskForm):
-    title = StringField(**TEXT, label=_l("Title"), validators=[DataRequired(REQUIRED), Length(max=200, message=_l("At most %(max)d characters."))])
-    description = TextAreaField(**TEXT, label=_l("Description"), validators=[Optional(), Length(max=20000, message=_l("At most %(max)d characters."))])
+    title = StringField(**TEXT, label=_l("Title"), validators=[DataRequired(REQUIRED), at_most(200)])
+    description = TextAreaField(**TEXT, label=_l("Description"), validators=[Optional(), at_most(20000)])
     categories = MultiCheckboxField(_l("Categories"), choices=[])
     budget_pool = MoneyField(_l("Budget pool (yuan)"), validators=[InputRequired(_l("Enter an amount."))])
-    per_project_cap = MoneyField(_l("Maximum grant per project (yuan)"), validators=[InputRequired(_l("Enter an amount."))])
-    min_matching_share = PercentField(_l("Minimum matching funds (percent of the project budget)"), default=Decimal("0"))
+    per_project_cap = MoneyField(_l("Maximum grant per project (yuan)"),
+                                 validators=[InputRequired(_l("Enter an amount."))])
+    min_matching_share = PercentField(_l("Minimum matching funds (percent of the project budget)"),
+                                      default=Decimal("0"))
     max_personnel_share = PercentField(_l("Maximum personnel costs (percent of the grant)"), default=Decimal("30"))
     max_proposals_per_org = WholeNumberField(_l("Proposals per organisation (at most)"), low=1, high=20, default=1)
     term_min_months = WholeNumberField(_l("Shortest project term (months)"), low=1, high=36, default=1)
@@ -105,7 +131,8 @@ class CallForm(FlaskForm):
     min_years_registered = WholeNumberField(_l("Minimum years since registration"), low=0, high=50)
     require_verified = BooleanField(_l("Organisation verified by the bureau"), default=True)
     require_inspection_passed = BooleanField(_l("Annual inspection passed last year"))
-    exclude_blacklisted = BooleanField(_l("Not on the list of seriously illegal and dishonest organisations"), default=True)
+    exclude_blacklisted = BooleanField(_l("Not on the list of seriously illegal and dishonest organisations"),
+                                       default=True)
     districts = MultiCheckboxField(_l("Districts (none ticked = all)"), choices=[])
 
     criteria = FieldList(FormField(CriterionForm), max_entries=MAX_ROWS)
@@ -165,8 +192,8 @@ class CallForm(FlaskForm):
             "categories": list(self.categories.data or []),
             "budget_pool": self.budget_pool.data,
             "per_project_cap": self.per_project_cap.data,
-            "min_matching_share": self.min_matching_share.data if self.min_matching_share.data is not None else Decimal("0"),
-            "max_personnel_share": self.max_personnel_share.data if self.max_personnel_share.data is not None else Decimal("100"),
+            "min_matching_share": _or(self.min_matching_share.data, Decimal("0")),
+            "max_personnel_share": _or(self.max_personnel_share.data, Decimal("100")),
             "max_proposals_per_org": self.max_proposals_per_org.data or 1,
             "term_min_months": self.term_min_months.data or 1,
             "term_max_months": self.term_max_months.data or 12,
@@ -196,7 +223,8 @@ def initial_from_call(call) -> dict:
         "max_proposals_per_org": call.max_proposals_per_org, "term_min_months": call.term_min_months,
         "term_max_months": call.term_max_months, "opens_on": opens.date(),
         "opens_time": opens.time().replace(second=0, microsecond=0),
-        "closes_on": closes.date(), "closes_time": None if closes_default else closes.time().replace(second=0, microsecond=0),
+        "closes_on": closes.date(),
+        "closes_time": None if closes_default else closes.time().replace(second=0, microsecond=0),
         "reviewers_per_proposal": call.reviewers_per_proposal, "blind_review": call.blind_review,
         "notice_working_days": call.notice_working_days, "allow_resubmit": call.allow_resubmit,
         "min_grade": call.min_grade or 0, "min_years_registered": call.min_years_registered,

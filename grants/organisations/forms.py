@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 from wtforms.widgets import DateInput
 
 from grants import labels
-from grants.forms import TEXT, ChoiceField, DateField, USCCField, WholeNumberField
+from grants.forms import TEXT, ChoiceField, DateField, USCCField, WholeNumberField, at_most
 from grants.timeutil import local_today
 
 REQUIRED = _l("This field is required.")
@@ -28,7 +28,8 @@ class OrganisationProfileForm(FlaskForm):
     legal_representative = StringField(_l("Legal representative"), validators=[DataRequired(REQUIRED), Length(max=100)])
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(REQUIRED), Length(max=100)])
     contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(REQUIRED), Length(max=30)])
-    contact_email = EmailField(_l("Contact email"), validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)])
+    contact_email = EmailField(_l("Contact email"), validators=[Optional(), Email(_l("Enter a valid email address.")),
+                                                                Length(max=254)])
     bank_name = StringField(_l("Bank"), validators=[Optional(), Length(max=200)])
     bank_account = StringField(_l("Bank account number"), validators=[Optional(), Length(max=64)])
     service_areas = TextAreaField(_l("Service areas"), validators=[Optional(), Length(max=2000)])
@@ -67,7 +68,9 @@ class RegistrationForm(OrganisationProfileForm):
 
 
 class RejectForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Give the reason, so the organisation knows what to correct.")), Length(max=2000)])
+    reason = TextAreaField(_l("Reason"),
+                           validators=[DataRequired(_l("Give the reason, so the organisation knows what to correct.")),
+                                       Length(max=2000)])
 
 
 class VerifyForm(FlaskForm):
@@ -87,7 +90,7 @@ class GradeForm(FlaskForm):
 class InspectionForm(FlaskForm):
     year = WholeNumberField(_l("Year"), validators=[InputRequired(_l("Give the year."))], low=1990, high=2100)
     result = ChoiceField(_l("Result"), choices=[], validators=[DataRequired(_l("Choose a result from the list."))])
-    note = StringField(**TEXT, label=_l("Note"), validators=[Optional(), Length(max=500, message=_l("At most %(max)d characters."))])
+    note = StringField(**TEXT, label=_l("Note"), validators=[Optional(), at_most(500)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,4 +101,4 @@ class BlacklistForm(FlaskForm):
     flagged = BooleanField(_l("On the list of seriously illegal and dishonest organisations (严重违法失信名单)"))
     on = DateField(_l("Listed on"), validators=[Optional()], widget=DateInput())
     note = TextAreaField(**TEXT, label=_l("Note (reason, decision reference)"),
-                         validators=[Optional(), Length(max=2000, message=_l("At most %(max)d characters."))])
+                         validators=[Optional(), at_most(2000)])

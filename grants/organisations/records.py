@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from grants import permissions
-from grants.organisations.forms import BlacklistForm, GradeForm, InspectionForm
 from grants.models import Organisation
+from grants.organisations.forms import BlacklistForm, GradeForm, InspectionForm
 from grants.services import ServiceError
 from grants.services import organisation_records as service
 from grants.timeutil import local_today

@@ -38,8 +38,8 @@ class AddAssignmentForm(FlaskForm):
 
 
 class RemoveForm(FlaskForm):
-    note = StringField(_l("Reason"), validators=[Optional(), Length(max=500, message=_l("Keep the reason under 500 characters."))],
-                       filters=[_clean])
+    note = StringField(_l("Reason"), filters=[_clean], validators=[
+        Optional(), Length(max=500, message=_l("Keep the reason under 500 characters."))])
 
 
 class RecordConflictForm(FlaskForm):

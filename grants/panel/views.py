@@ -13,7 +13,13 @@ from grants import permissions
 from grants.extensions import db
 from grants.models import Call, Organisation, PanelMember, Proposal, ReviewAssignment, User
 from grants.panel.forms import (
-    AddAssignmentForm, AddMemberForm, AutoAssignForm, DeclareForm, RecordConflictForm, ReminderForm, RemoveForm,
+    AddAssignmentForm,
+    AddMemberForm,
+    AutoAssignForm,
+    DeclareForm,
+    RecordConflictForm,
+    ReminderForm,
+    RemoveForm,
 )
 from grants.services import ServiceError
 from grants.services import panel as service
@@ -238,7 +244,9 @@ def assignments(call_id):
                                     .order_by(ReviewAssignment.id)):
             by_proposal[a.proposal_id].append(a)
     reviewer_ids = {a.reviewer_id for rows in by_proposal.values() for a in rows}
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(reviewer_ids))).all()) if reviewer_ids else {}
+    names = {}
+    if reviewer_ids:
+        names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(reviewer_ids))).all())
     orgs = dict(db.session.execute(select(Organisation.id, Organisation.name).where(
         Organisation.id.in_({p.organisation_id for p in page.items}))).all()) if ids else {}
     return render_template("panel/assignments.html", call=call, page=page, by_proposal=by_proposal, names=names,

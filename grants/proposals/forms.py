@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import Form, FieldList, FormField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from grants import labels
-from grants.forms import CountField, DateField, MoneyField, QuantityField
+from grants.forms import CountField, DateField, MoneyField, QuantityField, at_most
 from grants.models.proposal import BUDGET_CATEGORIES
 
 # Empty rows offered below the filled ones (the page works without JavaScript).
@@ -97,24 +97,20 @@ class MilestoneForm(Form):
         return ok
 
 
-def _too_long(n):
-    return Length(max=n, message=_l("At most %(max)d characters.", max=n))
-
-
 class ProposalForm(FlaskForm):
-    title = StringField(_l("Project title"), validators=[_too_long(200)])
+    title = StringField(_l("Project title"), validators=[at_most(200)])
     category = SelectField(_l("Category"), choices=[], validators=[Optional()])
-    summary = TextAreaField(_l("Summary"), validators=[_too_long(2000)])
-    need_analysis = TextAreaField(_l("Need analysis"), validators=[_too_long(LONG_TEXT)])
-    objectives = TextAreaField(_l("Objectives"), validators=[_too_long(LONG_TEXT)])
-    beneficiaries = TextAreaField(_l("Target beneficiaries"), validators=[_too_long(LONG_TEXT)])
+    summary = TextAreaField(_l("Summary"), validators=[at_most(2000)])
+    need_analysis = TextAreaField(_l("Need analysis"), validators=[at_most(LONG_TEXT)])
+    objectives = TextAreaField(_l("Objectives"), validators=[at_most(LONG_TEXT)])
+    beneficiaries = TextAreaField(_l("Target beneficiaries"), validators=[at_most(LONG_TEXT)])
     beneficiary_count = CountField(_l("Number of beneficiaries"))
-    activities = TextAreaField(_l("Planned activities"), validators=[_too_long(LONG_TEXT)])
+    activities = TextAreaField(_l("Planned activities"), validators=[at_most(LONG_TEXT)])
     start_date = DateField(_l("Start date"), years=(2000, 2100))
     end_date = DateField(_l("End date"), years=(2000, 2100))
     amount_requested = MoneyField(_l("Amount requested (yuan)"))
     matching_funds = MoneyField(_l("Matching funds (yuan)"))
-    matching_source = TextAreaField(_l("Source of the matching funds"), validators=[_too_long(1000)])
+    matching_source = TextAreaField(_l("Source of the matching funds"), validators=[at_most(1000)])
     budget_lines = FieldList(FormField(BudgetLineForm), min_entries=0, max_entries=MAX_ROWS)
     indicators = FieldList(FormField(IndicatorForm), min_entries=0, max_entries=MAX_ROWS)
     milestones = FieldList(FormField(MilestoneForm), min_entries=0, max_entries=MAX_ROWS)
@@ -174,12 +170,12 @@ class ConfirmForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), _too_long(1000)])
+    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), at_most(1000)])
 
 
 class ScreenForm(FlaskForm):
     decision = SelectField(_l("Decision"), choices=[], validators=[Optional()])
-    reason = TextAreaField(_l("Reason"), validators=[Optional(), _too_long(2000)])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), at_most(2000)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,7 +1,6 @@
 """Proposals: applicant editing and submission, attachments, staff screening and export."""
 from __future__ import annotations
 
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required

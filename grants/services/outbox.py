@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from contextlib import ExitStack
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-
-from contextlib import ExitStack
 
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale

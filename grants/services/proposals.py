@@ -15,7 +15,16 @@ from sqlalchemy.orm import contains_eager
 from grants.extensions import db
 from grants.labels import CATEGORY_LABELS
 from grants.models import (
-    Attachment, AuditEvent, BudgetLine, Call, Indicator, Membership, Organisation, Proposal, ProposedMilestone, User,
+    Attachment,
+    AuditEvent,
+    BudgetLine,
+    Call,
+    Indicator,
+    Membership,
+    Organisation,
+    Proposal,
+    ProposedMilestone,
+    User,
 )
 from grants.models.proposal import BUDGET_CATEGORIES
 from grants.money import MAX_AMOUNT, format_yuan, quantize
@@ -179,7 +188,8 @@ def save_draft(actor, proposal: Proposal, data: dict) -> Proposal:
             ]
         if "indicators" in data:
             proposal.indicators = [
-                Indicator(position=i, name=row["name"].strip(), target=row["target"], unit=(row.get("unit") or "").strip())
+                Indicator(position=i, name=row["name"].strip(), target=row["target"],
+                          unit=(row.get("unit") or "").strip())
                 for i, row in enumerate(data["indicators"])
             ]
         if "milestones" in data:
@@ -273,7 +283,8 @@ def problems(proposal: Proposal, now: datetime | None = None) -> tuple[dict, lis
         general.append(sentence)
     limit = call.max_proposals_per_org or 1
     if count_for(call, org, exclude_id=proposal.id, statuses=ACTIVE_STATUSES) >= limit:
-        general.append(_("Your organisation already has %(n)d proposal(s) on this call, the most it may make.", n=limit))
+        general.append(_("Your organisation already has %(n)d proposal(s) on this call, the most it may make.",
+                         n=limit))
     return fields, general
 
 

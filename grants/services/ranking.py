@@ -37,7 +37,7 @@ the variance is exact until its square root. Round to 2 places only for display.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from sqlalchemy import BigInteger, and_, cast, func, select
@@ -254,7 +254,7 @@ def compute(call: Call) -> Ranking:
             item.incomplete = item.n < k
             rows.append(item)
 
-    never = datetime.max.replace(tzinfo=timezone.utc)
+    never = datetime.max.replace(tzinfo=UTC)
     zero = Decimal(0)
 
     def key(item: ProposalScore):

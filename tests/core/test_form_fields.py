@@ -8,8 +8,18 @@ import pytest
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
-from grants.forms import (ClockField, CountField, DateField, MoneyField, PercentField, QuantityField, ScoreField,
-                          TypedTextField, USCCField, WholeNumberField)
+from grants.forms import (
+    ClockField,
+    CountField,
+    DateField,
+    MoneyField,
+    PercentField,
+    QuantityField,
+    ScoreField,
+    TypedTextField,
+    USCCField,
+    WholeNumberField,
+)
 
 
 class KitForm(FlaskForm):
