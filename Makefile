@@ -13,6 +13,7 @@ run: setup
 	@FLASK_APP=wsgi.py .venv/bin/flask run --host $(HOST) --port $(PORT)
 
 test: setup
+	@.venv/bin/ruff check .
 	@.venv/bin/python -m pytest $(TEST_ARGS)
 
 # The same suite on the local PostgreSQL server.

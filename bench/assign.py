@@ -56,8 +56,7 @@ def time_auto_assign_db(n_proposals: int = 2000, n_reviewers: int = 60, n_orgs: 
 
     from grants import create_app, uscc
     from grants.extensions import db
-    from grants.models import (Call, Organisation, OutboxMessage, PanelMember, Proposal,
-                               ReviewAssignment, User, UserRole)
+    from grants.models import Call, Organisation, OutboxMessage, PanelMember, Proposal, ReviewAssignment, User, UserRole
     from grants.services.panel import auto_assign
     from grants.timeutil import now_utc
 

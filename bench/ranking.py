@@ -60,7 +60,8 @@ def _build(db, n_proposals: int, title: str, org_ids: list[int], reviewer_ids: l
         {"call_id": call.id, "organisation_id": org_ids[i % len(org_ids)], "status": "screened_in",
          "title": f"项目{i}", "amount_requested": Decimal(30000 + (i * 7919) % 70000),
          "submitted_at": now - timedelta(days=30, minutes=i), "submission_count": 1} for i in range(n_proposals)])
-    proposal_ids = list(db.session.scalars(select(Proposal.id).where(Proposal.call_id == call.id).order_by(Proposal.id)))
+    proposal_ids = list(db.session.scalars(
+        select(Proposal.id).where(Proposal.call_id == call.id).order_by(Proposal.id)))
     pairs = [(p, reviewer_ids[(i * K + j) % len(reviewer_ids)]) for i, p in enumerate(proposal_ids) for j in range(K)]
     db.session.execute(insert(ReviewAssignment), [
         {"proposal_id": p, "reviewer_id": r, "status": "cleared", "assigned_at": now, "declared_at": now}

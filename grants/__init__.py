@@ -6,7 +6,7 @@ import os
 from flask import Flask, has_request_context, session
 from flask_login import current_user
 
-from config import CONFIGS, BASE_DIR, INSTANCE_DIR
+from config import BASE_DIR, CONFIGS, INSTANCE_DIR
 
 
 def create_app(config=None) -> Flask:
@@ -43,7 +43,7 @@ def create_app(config=None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from grants import errors, cli, templating
+    from grants import cli, errors, templating
 
     errors.init_app(app)
     cli.init_app(app)
@@ -107,8 +107,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(organisations_bp, url_prefix="/organisations")
     app.register_blueprint(admin_bp, url_prefix="/admin")
-    from grants.calls.records import bp as organisation_records_bp
     from grants.calls.views import bp as calls_bp
+    from grants.organisations.records import bp as organisation_records_bp
     from grants.public.views import bp as public_bp
 
     app.register_blueprint(calls_bp, url_prefix="/calls")

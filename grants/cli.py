@@ -1,4 +1,5 @@
-"""flask commands: seed-demo, create-user, outbox deliver."""
+"""Every flask command, registered one way (`init_app`): seed-demo, create-user, outbox deliver,
+and each area's group (calls tick, reviews remind). Blueprints register no commands."""
 from __future__ import annotations
 
 import click
@@ -43,15 +44,15 @@ def seed_demo():
     from grants.seed import run
 
     logins = run()
-    click.echo("Demo logins (password for all: %s):" % current_app.config.get("DEMO_PASSWORD", "demo-password-2026"))
+    password = current_app.config.get("DEMO_PASSWORD", "demo-password-2026")
+    click.echo(f"Demo logins (password for all: {password}):")
     for role, email in logins:
         click.echo(f"  {role:<16} {email}")
 
 
 def init_app(app) -> None:
-    app.cli.add_command(outbox_cli)
-    app.cli.add_command(create_user)
-    app.cli.add_command(seed_demo)
+    from grants.calls.cli import calls_cli
     from grants.panel.cli import reviews_cli
 
-    app.cli.add_command(reviews_cli)
+    for command in (outbox_cli, create_user, seed_demo, calls_cli, reviews_cli):
+        app.cli.add_command(command)

@@ -16,8 +16,10 @@ def _messages():
         403: (_("Not allowed"), _("You do not have permission to do this.")),
         404: (_("Not found"), _("The page does not exist, or you are not allowed to see it.")),
         405: (_("Not allowed"), _("This action is not available here.")),
-        409: (_("Changed meanwhile"), _("Someone else changed this at the same time. Reload the page and try again.")),
-        413: (_("File too large"), _("What you sent is too large. Each file may be at most 10 MB; please make it smaller and try again.")),
+        409: (_("Changed meanwhile"),
+              _("Someone else changed this at the same time. Reload the page and try again.")),
+        413: (_("File too large"),
+              _("What you sent is too large. Each file may be at most 10 MB; please make it smaller and try again.")),
         429: (_("Too many attempts"), _("Too many attempts in a short time. Please wait a minute and try again.")),
         500: (_("Something went wrong"), _("An unexpected error occurred. Nothing was saved; please try again later.")),
     }
@@ -40,7 +42,8 @@ def render_error(code: int, detail: str | None = None):
 def init_app(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return render_error(400, _("The form expired or was sent from elsewhere. Please reload the page and try again."))
+        return render_error(400,
+                            _("The form expired or was sent from elsewhere. Please reload the page and try again."))
 
     @app.errorhandler(StaleDataError)
     def stale(exc):

@@ -5,10 +5,11 @@ the database (see models.types.Money). Floats are refused everywhere.
 """
 from __future__ import annotations
 
-import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import cn2an
+
+from grants.text import fold
 
 FEN = Decimal("0.01")
 # The largest amount the system accepts: ¥99,999,999.99 (just under 一亿).
@@ -33,18 +34,21 @@ def quantize(value) -> Decimal:
 
 
 def parse_amount(text: str | None) -> Decimal:
-    """Parse what a person typed into an amount field.
+    """Parse what a person typed into an amount field, exactly (never through a float).
 
-    Accepts '12345', '12,345.6', '¥12,345.60' and full-width digits ('１２３').
-    Refuses more than two decimals, negatives, and values over MAX_AMOUNT.
+    Accepts '12345', '12,345.6', '¥12,345.60', '￥50,000', full-width digits ('１２３'), a
+    trailing 元, and ten-thousands as Chinese users write them: '5万', '1.2万元' (= 12000.00).
+    Refuses more than two decimals (after 万), negatives, and values over MAX_AMOUNT.
     Raises MoneyError with an English message id (translated by the caller).
     """
     if text is None:
         raise MoneyError("Enter an amount.")
-    cleaned = unicodedata.normalize("NFKC", str(text)).strip()
-    cleaned = cleaned.replace(",", "").replace("¥", "").replace("￥", "").replace(" ", "")
+    cleaned = fold(str(text)).replace(",", "").replace("¥", "").replace(" ", "")
     if cleaned.endswith("元"):
         cleaned = cleaned[:-1]
+    scale = 0
+    if cleaned.endswith("万"):
+        cleaned, scale = cleaned[:-1], 4
     if not cleaned:
         raise MoneyError("Enter an amount.")
     try:
@@ -56,6 +60,9 @@ def parse_amount(text: str | None) -> Decimal:
     if value < 0:
         raise MoneyError("The amount cannot be negative.")
     # Size first: quantizing a huge value (1e30) would overflow the decimal context.
+    if value > MAX_AMOUNT:
+        raise MoneyError("The amount is too large (at most ¥99,999,999.99).")
+    value = value.scaleb(scale)  # exact: only the exponent changes
     if value > MAX_AMOUNT:
         raise MoneyError("The amount is too large (at most ¥99,999,999.99).")
     if value != value.quantize(FEN, rounding=ROUND_HALF_UP):

@@ -115,7 +115,8 @@ def reviewer_conflicted(user, proposal) -> bool:
     if affiliation_matches(user.affiliation, proposal.organisation):
         return True
     panel_affiliation = db.session.scalar(
-        select(PanelMember.affiliation).where(PanelMember.call_id == proposal.call_id, PanelMember.reviewer_id == user.id)
+        select(PanelMember.affiliation).where(PanelMember.call_id == proposal.call_id,
+                                              PanelMember.reviewer_id == user.id)
     )
     if affiliation_matches(panel_affiliation, proposal.organisation):
         return True
@@ -133,7 +134,8 @@ def reviewer_assignment(user, proposal):
     if not _authed(user):
         return None
     return db.session.scalar(
-        select(ReviewAssignment).where(ReviewAssignment.proposal_id == proposal.id, ReviewAssignment.reviewer_id == user.id)
+        select(ReviewAssignment).where(ReviewAssignment.proposal_id == proposal.id,
+                                       ReviewAssignment.reviewer_id == user.id)
     )
 
 

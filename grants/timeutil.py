@@ -1,7 +1,7 @@
 """Times: stored in UTC, shown and entered in the display time zone (Asia/Shanghai)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -15,12 +15,12 @@ def display_tz() -> ZoneInfo:
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def to_local(value: datetime) -> datetime:
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(display_tz())
 
 
@@ -28,7 +28,7 @@ def local_to_utc(value: datetime) -> datetime:
     """A naive local (Asia/Shanghai) wall-clock time -> aware UTC."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=display_tz())
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def end_of_local_day(day: date) -> datetime:

@@ -6,7 +6,7 @@ from certificates and PDFs in every form. The stored code is always the upper-ca
 """
 from __future__ import annotations
 
-import unicodedata
+from grants.text import fold
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -16,11 +16,11 @@ CIVIL_AFFAIRS_PREFIXES = ("51", "52", "53", "59")
 
 
 def normalise(code: str | None) -> str:
-    return unicodedata.normalize("NFKC", code or "").strip().replace(" ", "").upper()
+    return fold(code).replace(" ", "").upper()
 
 
 def check_character(first17: str) -> str:
-    total = sum(ALPHABET.index(c) * w for c, w in zip(first17, WEIGHTS))
+    total = sum(ALPHABET.index(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
     value = 31 - total % 31
     return ALPHABET[0 if value == 31 else value]
 

@@ -18,6 +18,8 @@ from sqlalchemy.pool import StaticPool
 from grants import create_app
 from grants.extensions import db as _db
 from tests import factories
+from tests.access import world as access_world_module
+from tests.access.world import access_world  # noqa: F401  (fixture)
 
 PASSWORD = factories.PASSWORD
 
@@ -100,10 +102,13 @@ def _empty_tables():
 
 
 @pytest.fixture(autouse=True)
-def _app_context(app):
-    """Every test runs inside an app context on empty tables."""
+def _app_context(app, request):
+    """Every test runs inside an app context on empty tables — except the access-matrix cases,
+    which share one world rolled back after each case (tests/access/world.py)."""
     with app.app_context():
-        _empty_tables()
+        if "access_world" not in request.fixturenames:
+            _empty_tables()
+            access_world_module.mark_stale()
         yield
         _db.session.remove()
 

@@ -57,7 +57,8 @@ def create_applicant(org: Organisation | None = None, **kwargs) -> User:
 
 
 # -- calls and proposals (shared by every area's tests) ---------------------------------
-DEFAULT_RUBRIC = (("需求分析", 20), ("项目设计", 25), ("执行能力", 20), ("预算合理性", 15), ("创新性", 10), ("可持续性", 10))
+DEFAULT_RUBRIC = (("需求分析", 20), ("项目设计", 25), ("执行能力", 20), ("预算合理性", 15), ("创新性", 10),
+                  ("可持续性", 10))
 
 
 def create_call(*, title=None, status="open", budget_pool="1000000.00", per_project_cap="100000.00",
@@ -112,7 +113,8 @@ def create_proposal(call, org=None, *, status="submitted", title=None, amount_re
     proposal.budget_lines = [
         BudgetLine(position=0, category="personnel", description="项目社工补贴", unit_price=requested * Decimal("0.25"),
                    quantity=Decimal("1"), total=requested * Decimal("0.25"), funded_by="grant"),
-        BudgetLine(position=1, category="activities", description="探访与讲座活动", unit_price=requested * Decimal("0.75"),
+        BudgetLine(position=1, category="activities", description="探访与讲座活动",
+                   unit_price=requested * Decimal("0.75"),
                    quantity=Decimal("1"), total=requested * Decimal("0.75"), funded_by="grant"),
         BudgetLine(position=2, category="materials", description="健康包（机构配套）", unit_price=matching,
                    quantity=Decimal("1"), total=matching, funded_by="matching"),

@@ -27,7 +27,8 @@ def create_panel(call, n=5, **kwargs):
 
 
 def create_assignment(proposal, reviewer, status="assigned", on_panel=True):
-    if on_panel and not db.session.query(PanelMember).filter_by(call_id=proposal.call_id, reviewer_id=reviewer.id).first():
+    if on_panel and not db.session.query(PanelMember).filter_by(call_id=proposal.call_id,
+                                                                reviewer_id=reviewer.id).first():
         add_to_panel(proposal.call, reviewer)
     assignment = ReviewAssignment(proposal_id=proposal.id, reviewer_id=reviewer.id, status=status)
     db.session.add(assignment)

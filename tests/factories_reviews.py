@@ -26,7 +26,7 @@ def create_review(proposal, reviewer, scores=None, *, total=None, status="submit
     if scores is None:
         fraction = Decimal(str(total)) / 100
         scores = [Decimal(c.max_score) * fraction for c in criteria]
-    values = {c.id: Decimal(str(s)) for c, s in zip(criteria, scores)}
+    values = {c.id: Decimal(str(s)) for c, s in zip(criteria, scores, strict=True)}
     review = Review(proposal_id=proposal.id, reviewer_id=reviewer.id, status=status,
                     overall_comment=overall_comment, recommendation=recommendation)
     for c in criteria:

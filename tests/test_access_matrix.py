@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.access import LOGIN, OK, ROLES, all_rules, build_world
+from tests.access import LOGIN, OK, ROLES, all_rules
 from tests.factories import PASSWORD
 
 RULES = all_rules()
@@ -27,8 +27,8 @@ def test_no_stale_rows(app):
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.method}-{r.endpoint}")
 @pytest.mark.parametrize("role", ROLES)
-def test_access(app, client, rule, role):
-    world = build_world()
+def test_access(app, client, rule, role, access_world):
+    world = access_world
     if role != "anonymous":
         user = world.users[role]
         response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
@@ -45,7 +45,8 @@ def test_access(app, client, rule, role):
         assert status < 400, f"{rule.method} {url} as {role}: expected access, got {status}"
         assert not (status == 302 and "/auth/login" in location), f"{rule.method} {url} as {role}: sent to login"
     elif expected == LOGIN:
-        assert status == 302 and "/auth/login" in location, f"{rule.method} {url} as {role}: expected login redirect, got {status} {location}"
+        assert status == 302 and "/auth/login" in location, \
+            f"{rule.method} {url} as {role}: expected login redirect, got {status} {location}"
     else:
         assert status == expected, f"{rule.method} {url} as {role}: expected {expected}, got {status}"
 
@@ -56,8 +57,8 @@ JUNK = "?page=-1&per_page=abc&q=%25%00%3Cscript%3E&status=%3Cb%3E&grade=x&catego
 @pytest.mark.parametrize("rule", [r for r in RULES if r.method == "GET" and r.endpoint != "static"],
                          ids=lambda r: r.endpoint)
 @pytest.mark.parametrize("role", ("anonymous", "applicant", "reviewer", "staff"))
-def test_pages_survive_junk_query_arguments(app, client, rule, role):
-    world = build_world()
+def test_pages_survive_junk_query_arguments(app, client, rule, role, access_world):
+    world = access_world
     if role != "anonymous":
         client.post("/auth/login", data={"email": world.users[role].email, "password": PASSWORD})
     url = rule.url(world)
@@ -71,8 +72,8 @@ JUNK_VALUE = "-1e999 １２ <script>x</script> %s {0} " + "长" * 300
 
 @pytest.mark.parametrize("rule", [r for r in RULES if r.method == "POST"], ids=lambda r: r.endpoint)
 @pytest.mark.parametrize("role", ("applicant", "reviewer", "staff"))
-def test_forms_survive_junk_values(app, client, rule, role):
-    world = build_world()
+def test_forms_survive_junk_values(app, client, rule, role, access_world):
+    world = access_world
     client.post("/auth/login", data={"email": world.users[role].email, "password": PASSWORD})
     url = rule.url(world)
     fields = dict.fromkeys((rule.data(world) if rule.data else {}).keys(), JUNK_VALUE)

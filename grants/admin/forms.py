@@ -1,16 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectMultipleField, StringField, widgets
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from grants import labels
+from grants.forms import MultiCheckboxField
 
 REQUIRED = _l("This field is required.")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class UserEditForm(FlaskForm):
@@ -26,7 +22,8 @@ class UserEditForm(FlaskForm):
 
 
 class UserCreateForm(UserEditForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), Email(_l("Enter a valid email address.")), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), Email(_l("Enter a valid email address.")),
+                                                Length(max=254)])
     password = PasswordField(_l("Initial password"), validators=[
         DataRequired(REQUIRED), Length(min=10, max=200, message=_l("Use 10 to 200 characters."))])
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from grants.auth.forms import LoginForm, PasswordChangeForm
 from grants.extensions import limiter
 from grants.services import ServiceError, accounts
-from grants.views import safe_local_url, apply_field_errors
+from grants.views import apply_field_errors, safe_local_url
 
 bp = Blueprint("auth", __name__)
 

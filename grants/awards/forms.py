@@ -27,9 +27,9 @@ class ResolveForm(FlaskForm):
     # Radio buttons in the template: "dismiss" or "uphold".
     decision = StringField(_l("Decision"), validators=[DataRequired(_l("Choose a decision.")),
                                                        AnyOf(("dismiss", "uphold"), message=_l("Choose a decision."))])
-    resolution = TextAreaField(_l("Reasons (published with the outcome)"),
-                               validators=[DataRequired(_l("Give the reasons for the decision; they are published with the outcome.")),
-                                           Length(max=5000)])
+    resolution = TextAreaField(_l("Reasons (published with the outcome)"), validators=[
+        DataRequired(_l("Give the reasons for the decision; they are published with the outcome.")),
+        Length(max=5000)])
 
 
 class ObjectionForm(FlaskForm):

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-import click
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -16,7 +15,7 @@ from grants.services.audit import history
 from grants.views import apply_field_errors, get_or_404, paginate
 from grants.workflows import CALL
 
-bp = Blueprint("calls", __name__, cli_group="calls")
+bp = Blueprint("calls", __name__)
 
 
 @bp.before_request
@@ -63,8 +62,7 @@ def new():
 def detail(call_id):
     call = get_or_404(Call, call_id)
     return render_template("calls/detail.html", call=call, counts=service.proposal_counts(call),
-                           events=history(call), next_steps=permissions.call_next_steps(current_user, call),
-                           has_screening="proposals.screening" in current_app.view_functions)
+                           events=history(call), next_steps=permissions.call_next_steps(current_user, call))
 
 
 @bp.route("/<call_id>/edit", methods=["GET", "POST"])
@@ -121,10 +119,3 @@ def schedule(call_id):
         else:
             flash(_("The call will no longer open by itself."), "success")
     return redirect(url_for("calls.detail", call_id=call.id))
-
-
-@bp.cli.command("tick")
-def tick_command():
-    """Open scheduled calls whose time has come and close calls past their closing time (cron)."""
-    result = service.tick()
-    click.echo(f"opened={len(result['opened'])} closed={len(result['closed'])}")

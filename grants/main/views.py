@@ -3,8 +3,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from grants import permissions
 from grants.services import accounts
+from grants.services import dashboard as dashboard_service
 from grants.views import safe_local_url
 
 bp = Blueprint("main", __name__)
@@ -18,8 +18,8 @@ def index():
 @bp.route("/dashboard")
 @login_required
 def dashboard():
-    org = current_user.organisation if permissions.is_applicant(current_user) else None
-    return render_template("main/dashboard.html", org=org)
+    board = dashboard_service.for_user(current_user)
+    return render_template("main/dashboard.html", org=board.org, dashboard=board)
 
 
 @bp.route("/lang/<code>", methods=["POST"])

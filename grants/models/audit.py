@@ -26,7 +26,7 @@ class AuditEvent(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict | None] = mapped_column(JSON)
 
-    actor: Mapped["User | None"] = relationship(lazy="joined")  # noqa: F821
+    actor: Mapped[User | None] = relationship(lazy="joined")  # noqa: F821
 
     __table_args__ = (db.Index("ix_audit_events_object", "object_type", "object_id"),)
 

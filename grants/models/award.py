@@ -42,9 +42,9 @@ class Award(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_reason: Mapped[str | None] = mapped_column(Text)
 
-    call: Mapped["Call"] = relationship()  # noqa: F821
-    proposal: Mapped["Proposal"] = relationship()  # noqa: F821
-    organisation: Mapped["Organisation"] = relationship()  # noqa: F821
+    call: Mapped[Call] = relationship()  # noqa: F821
+    proposal: Mapped[Proposal] = relationship()  # noqa: F821
+    organisation: Mapped[Organisation] = relationship()  # noqa: F821
 
 
 class AwardNotice(db.Model):
@@ -65,7 +65,7 @@ class AwardNotice(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    call: Mapped["Call"] = relationship()  # noqa: F821
+    call: Mapped[Call] = relationship()  # noqa: F821
 
 
 class Objection(db.Model):

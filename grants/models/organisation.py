@@ -87,7 +87,7 @@ class Membership(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    user: Mapped["User"] = relationship(back_populates="memberships")  # noqa: F821
+    user: Mapped[User] = relationship(back_populates="memberships")  # noqa: F821
     organisation: Mapped[Organisation] = relationship(back_populates="memberships", lazy="joined")
 
 

@@ -61,8 +61,8 @@ class Proposal(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    call: Mapped["Call"] = relationship()  # noqa: F821
-    organisation: Mapped["Organisation"] = relationship()  # noqa: F821
+    call: Mapped[Call] = relationship()  # noqa: F821
+    organisation: Mapped[Organisation] = relationship()  # noqa: F821
     budget_lines: Mapped[list[BudgetLine]] = relationship(
         back_populates="proposal", cascade="all, delete-orphan", order_by="BudgetLine.position"
     )

@@ -26,7 +26,7 @@ class PanelMember(db.Model):
     affiliation: Mapped[str | None] = mapped_column(String(200))  # organisation name or USCC
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    reviewer: Mapped["User"] = relationship()  # noqa: F821
+    reviewer: Mapped[User] = relationship()  # noqa: F821
 
 
 class Conflict(db.Model):
@@ -71,8 +71,8 @@ class ReviewAssignment(db.Model):
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    proposal: Mapped["Proposal"] = relationship()  # noqa: F821
-    reviewer: Mapped["User"] = relationship(foreign_keys=[reviewer_id])  # noqa: F821
+    proposal: Mapped[Proposal] = relationship()  # noqa: F821
+    reviewer: Mapped[User] = relationship(foreign_keys=[reviewer_id])  # noqa: F821
 
 
 class Review(db.Model):
@@ -84,7 +84,8 @@ class Review(db.Model):
             "recommendation IS NULL OR recommendation IN ('fund','fund_with_changes','do_not_fund')",
             name="recommendation_known",
         ),
-        CheckConstraint("weighted_total IS NULL OR (weighted_total >= 0 AND weighted_total <= 100)", name="total_range"),
+        CheckConstraint("weighted_total IS NULL OR (weighted_total >= 0 AND weighted_total <= 100)",
+                        name="total_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,8 +104,8 @@ class Review(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     scores: Mapped[list[CriterionScore]] = relationship(back_populates="review", cascade="all, delete-orphan")
-    reviewer: Mapped["User"] = relationship()  # noqa: F821
-    proposal: Mapped["Proposal"] = relationship()  # noqa: F821
+    reviewer: Mapped[User] = relationship()  # noqa: F821
+    proposal: Mapped[Proposal] = relationship()  # noqa: F821
 
 
 class CriterionScore(db.Model):

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import DateInput
 
 from grants import labels
-from grants.forms import USCCField
+from grants.forms import TEXT, ChoiceField, DateField, USCCField, WholeNumberField, at_most
 from grants.timeutil import local_today
 
 REQUIRED = _l("This field is required.")
@@ -19,14 +20,16 @@ class OrganisationProfileForm(FlaskForm):
     name = StringField(_l("Organisation name"), validators=[DataRequired(REQUIRED), Length(max=200)])
     org_type = SelectField(_l("Type"), choices=[], validators=[DataRequired(REQUIRED)])
     registration_date = DateField(
-        _l("Registration date"), validators=[DataRequired(_l("Enter a date such as 2019-05-20.")), _not_future]
+        _l("Registration date"), validators=[DataRequired(_l("Enter a date such as 2019-05-20.")), _not_future],
+        widget=DateInput(),
     )
     address = StringField(_l("Address"), validators=[DataRequired(REQUIRED), Length(max=300)])
     district = SelectField(_l("District"), choices=[], validators=[Optional()])
     legal_representative = StringField(_l("Legal representative"), validators=[DataRequired(REQUIRED), Length(max=100)])
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(REQUIRED), Length(max=100)])
     contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(REQUIRED), Length(max=30)])
-    contact_email = EmailField(_l("Contact email"), validators=[Optional(), Email(_l("Enter a valid email address.")), Length(max=254)])
+    contact_email = EmailField(_l("Contact email"), validators=[Optional(), Email(_l("Enter a valid email address.")),
+                                                                Length(max=254)])
     bank_name = StringField(_l("Bank"), validators=[Optional(), Length(max=200)])
     bank_account = StringField(_l("Bank account number"), validators=[Optional(), Length(max=64)])
     service_areas = TextAreaField(_l("Service areas"), validators=[Optional(), Length(max=2000)])
@@ -65,8 +68,37 @@ class RegistrationForm(OrganisationProfileForm):
 
 
 class RejectForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Give the reason, so the organisation knows what to correct.")), Length(max=2000)])
+    reason = TextAreaField(_l("Reason"),
+                           validators=[DataRequired(_l("Give the reason, so the organisation knows what to correct.")),
+                                       Length(max=2000)])
 
 
 class VerifyForm(FlaskForm):
     pass
+
+
+# -- organisation records kept by staff (grants/organisations/records.py) --------------------------
+class GradeForm(FlaskForm):
+    grade = ChoiceField(_l("Grade (等级评估)"), choices=[], coerce=int)
+    assessed_on = DateField(_l("Assessment date"), validators=[Optional()], widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grade.choices = [(g, labels.GRADE_LABELS[g]) for g in range(0, 6)]
+
+
+class InspectionForm(FlaskForm):
+    year = WholeNumberField(_l("Year"), validators=[InputRequired(_l("Give the year."))], low=1990, high=2100)
+    result = ChoiceField(_l("Result"), choices=[], validators=[DataRequired(_l("Choose a result from the list."))])
+    note = StringField(**TEXT, label=_l("Note"), validators=[Optional(), at_most(500)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.result.choices = [("", "—")] + list(labels.INSPECTION_LABELS.items())
+
+
+class BlacklistForm(FlaskForm):
+    flagged = BooleanField(_l("On the list of seriously illegal and dishonest organisations (严重违法失信名单)"))
+    on = DateField(_l("Listed on"), validators=[Optional()], widget=DateInput())
+    note = TextAreaField(**TEXT, label=_l("Note (reason, decision reference)"),
+                         validators=[Optional(), at_most(2000)])

@@ -64,7 +64,8 @@ def index():
         stmt = stmt.where(Organisation.status == status)
     q = (request.args.get("q") or "").strip()
     if q:
-        stmt = stmt.where(or_(Organisation.name.contains(q, autoescape=True), Organisation.uscc.contains(q.upper(), autoescape=True)))
+        stmt = stmt.where(or_(Organisation.name.contains(q, autoescape=True),
+                              Organisation.uscc.contains(q.upper(), autoescape=True)))
     page = paginate(stmt)
     return render_template("organisations/index.html", page=page, status=status, q=q)
 

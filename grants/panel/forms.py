@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from grants import labels
+from grants.forms import WholeNumberField
 
 REQUIRED = _l("This field is required.")
 
@@ -28,7 +29,7 @@ class AddMemberForm(FlaskForm):
 
 
 class AutoAssignForm(FlaskForm):
-    seed = IntegerField(_l("Random seed"), validators=[Optional(), NumberRange(min=0, max=2**31 - 1)])
+    seed = WholeNumberField(_l("Random seed"), validators=[Optional()], low=0, high=2**31 - 1)
 
 
 class AddAssignmentForm(FlaskForm):
@@ -37,8 +38,8 @@ class AddAssignmentForm(FlaskForm):
 
 
 class RemoveForm(FlaskForm):
-    note = StringField(_l("Reason"), validators=[Optional(), Length(max=500, message=_l("Keep the reason under 500 characters."))],
-                       filters=[_clean])
+    note = StringField(_l("Reason"), filters=[_clean], validators=[
+        Optional(), Length(max=500, message=_l("Keep the reason under 500 characters."))])
 
 
 class RecordConflictForm(FlaskForm):

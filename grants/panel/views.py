@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -13,7 +13,13 @@ from grants import permissions
 from grants.extensions import db
 from grants.models import Call, Organisation, PanelMember, Proposal, ReviewAssignment, User
 from grants.panel.forms import (
-    AddAssignmentForm, AddMemberForm, AutoAssignForm, DeclareForm, RecordConflictForm, ReminderForm, RemoveForm,
+    AddAssignmentForm,
+    AddMemberForm,
+    AutoAssignForm,
+    DeclareForm,
+    RecordConflictForm,
+    ReminderForm,
+    RemoveForm,
 )
 from grants.services import ServiceError
 from grants.services import panel as service
@@ -238,7 +244,9 @@ def assignments(call_id):
                                     .order_by(ReviewAssignment.id)):
             by_proposal[a.proposal_id].append(a)
     reviewer_ids = {a.reviewer_id for rows in by_proposal.values() for a in rows}
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(reviewer_ids))).all()) if reviewer_ids else {}
+    names = {}
+    if reviewer_ids:
+        names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(reviewer_ids))).all())
     orgs = dict(db.session.execute(select(Organisation.id, Organisation.name).where(
         Organisation.id.in_({p.organisation_id for p in page.items}))).all()) if ids else {}
     return render_template("panel/assignments.html", call=call, page=page, by_proposal=by_proposal, names=names,
@@ -293,8 +301,7 @@ def queue():
     rows = service.queue_for(current_user)
     done = service.submitted_proposal_ids(current_user, [a.proposal_id for a in rows])
     orgs = {a.proposal.organisation_id: a.proposal.organisation.name for a in rows if not a.proposal.call.blind_review}
-    return render_template("panel/queue.html", rows=rows, done=done, orgs=orgs,
-                           review_endpoint="reviews.review" in current_app.view_functions)
+    return render_template("panel/queue.html", rows=rows, done=done, orgs=orgs)
 
 
 @bp.route("/assignments/<assignment_id>/declare", methods=["GET", "POST"])
@@ -319,9 +326,7 @@ def declare(assignment_id):
                         "another reviewer."), "success")
                 return redirect(url_for("panel.queue"))
             flash(_("Thank you. You may now open the proposal."), "success")
-            if "reviews.review" in current_app.view_functions:
-                return redirect(url_for("reviews.review", proposal_id=proposal.id))
-            return redirect(url_for("panel.queue"))
+            return redirect(url_for("reviews.review", proposal_id=proposal.id))
     org_name = None if proposal.call.blind_review else proposal.organisation.name
     return render_template("panel/declare.html", assignment=assignment, proposal=proposal, call=proposal.call,
                            org_name=org_name, form=form), (400 if form.errors else 200)

@@ -2,112 +2,20 @@
 (caps, shares, completeness) are checked by grants.services.proposals at submission."""
 from __future__ import annotations
 
-import unicodedata
-from datetime import date
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import Form, FieldList, FormField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from grants import labels
-from grants.forms import MoneyField
+from grants.forms import CountField, DateField, MoneyField, QuantityField, at_most
 from grants.models.proposal import BUDGET_CATEGORIES
 
 # Empty rows offered below the filled ones (the page works without JavaScript).
 SPARE_ROWS = 2
 MAX_ROWS = 60
 LONG_TEXT = 10000
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip().replace(",", "")
-
-
-class _ParsedField(StringField):
-    """A text input whose value is parsed on the server; bad input becomes a field error."""
-
-    def process_formdata(self, valuelist):
-        self.raw = valuelist[0] if valuelist else ""
-        self.data = None
-        self._parse_error = None
-        if self.raw and self.raw.strip():
-            try:
-                self.data = self.parse(self.raw)
-            except ValueError as exc:
-                self._parse_error = exc.args[0]
-
-    def pre_validate(self, form):
-        if getattr(self, "_parse_error", None):
-            raise ValidationError(str(self._parse_error))
-
-    def _value(self):
-        if getattr(self, "raw", None):
-            return self.raw
-        return "" if self.data is None else self.show(self.data)
-
-    def show(self, value) -> str:
-        return str(value)
-
-
-class CountField(_ParsedField):
-    """A whole number ≥ 1 (full-width digits accepted)."""
-
-    def parse(self, raw):
-        text = _fold(raw)
-        if not text.isdigit():
-            raise ValueError(_l("Enter a whole number, for example 120."))
-        value = int(text)
-        if value < 1:
-            raise ValueError(_l("The number must be at least 1."))
-        if value > 100_000_000:
-            raise ValueError(_l("The number is too large."))
-        return value
-
-
-class QuantityField(_ParsedField):
-    """A positive decimal with at most two places (quantities and KPI targets)."""
-
-    def __init__(self, *args, allow_zero=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.allow_zero = allow_zero
-
-    def parse(self, raw):
-        try:
-            value = Decimal(_fold(raw))
-        except InvalidOperation:
-            raise ValueError(_l("Enter a number, for example 12 or 2.5.")) from None
-        if not value.is_finite():
-            raise ValueError(_l("Enter a number, for example 12 or 2.5."))
-        if value < 0 or (value == 0 and not self.allow_zero):
-            raise ValueError(_l("The number must be more than zero.") if not self.allow_zero
-                             else _l("The number cannot be negative."))
-        if value >= Decimal("1000000000"):
-            raise ValueError(_l("The number is too large."))
-        if value != value.quantize(Decimal("0.01")):
-            raise ValueError(_l("Use at most two decimal places."))
-        return value.quantize(Decimal("0.01"))
-
-    def show(self, value):
-        return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value}"
-
-
-class IsoDateField(_ParsedField):
-    """A date typed as YYYY-MM-DD (the browser's date picker sends this)."""
-
-    def parse(self, raw):
-        try:
-            value = date.fromisoformat(_fold(raw))
-        except ValueError:
-            raise ValueError(_l("Enter a date such as 2027-03-31.")) from None
-        if not (2000 <= value.year <= 2100):
-            raise ValueError(_l("Enter a date between 2000 and 2100."))
-        return value
-
-    def show(self, value):
-        return value.isoformat()
 
 
 class BudgetLineForm(Form):
@@ -169,7 +77,7 @@ class IndicatorForm(Form):
 
 class MilestoneForm(Form):
     title = StringField(_l("Milestone"), validators=[Length(max=200)])
-    due_date = IsoDateField(_l("Due date"))
+    due_date = DateField(_l("Due date"), years=(2000, 2100))
     deliverable = StringField(_l("Deliverable"), validators=[Length(max=1000)])
 
     def is_blank(self) -> bool:
@@ -189,24 +97,20 @@ class MilestoneForm(Form):
         return ok
 
 
-def _too_long(n):
-    return Length(max=n, message=_l("At most %(max)d characters.", max=n))
-
-
 class ProposalForm(FlaskForm):
-    title = StringField(_l("Project title"), validators=[_too_long(200)])
+    title = StringField(_l("Project title"), validators=[at_most(200)])
     category = SelectField(_l("Category"), choices=[], validators=[Optional()])
-    summary = TextAreaField(_l("Summary"), validators=[_too_long(2000)])
-    need_analysis = TextAreaField(_l("Need analysis"), validators=[_too_long(LONG_TEXT)])
-    objectives = TextAreaField(_l("Objectives"), validators=[_too_long(LONG_TEXT)])
-    beneficiaries = TextAreaField(_l("Target beneficiaries"), validators=[_too_long(LONG_TEXT)])
+    summary = TextAreaField(_l("Summary"), validators=[at_most(2000)])
+    need_analysis = TextAreaField(_l("Need analysis"), validators=[at_most(LONG_TEXT)])
+    objectives = TextAreaField(_l("Objectives"), validators=[at_most(LONG_TEXT)])
+    beneficiaries = TextAreaField(_l("Target beneficiaries"), validators=[at_most(LONG_TEXT)])
     beneficiary_count = CountField(_l("Number of beneficiaries"))
-    activities = TextAreaField(_l("Planned activities"), validators=[_too_long(LONG_TEXT)])
-    start_date = IsoDateField(_l("Start date"))
-    end_date = IsoDateField(_l("End date"))
+    activities = TextAreaField(_l("Planned activities"), validators=[at_most(LONG_TEXT)])
+    start_date = DateField(_l("Start date"), years=(2000, 2100))
+    end_date = DateField(_l("End date"), years=(2000, 2100))
     amount_requested = MoneyField(_l("Amount requested (yuan)"))
     matching_funds = MoneyField(_l("Matching funds (yuan)"))
-    matching_source = TextAreaField(_l("Source of the matching funds"), validators=[_too_long(1000)])
+    matching_source = TextAreaField(_l("Source of the matching funds"), validators=[at_most(1000)])
     budget_lines = FieldList(FormField(BudgetLineForm), min_entries=0, max_entries=MAX_ROWS)
     indicators = FieldList(FormField(IndicatorForm), min_entries=0, max_entries=MAX_ROWS)
     milestones = FieldList(FormField(MilestoneForm), min_entries=0, max_entries=MAX_ROWS)
@@ -266,12 +170,12 @@ class ConfirmForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), _too_long(1000)])
+    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), at_most(1000)])
 
 
 class ScreenForm(FlaskForm):
     decision = SelectField(_l("Decision"), choices=[], validators=[Optional()])
-    reason = TextAreaField(_l("Reason"), validators=[Optional(), _too_long(2000)])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), at_most(2000)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

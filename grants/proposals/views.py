@@ -1,22 +1,21 @@
 """Proposals: applicant editing and submission, attachments, staff screening and export."""
 from __future__ import annotations
 
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
-from grants import exports, labels, permissions
+from grants import permissions
+from grants.exports import spreadsheet, tables
 from grants.extensions import db
-from grants.models import Attachment, AuditEvent, Call, Proposal
+from grants.models import Attachment, Call, Proposal
 from grants.proposals.forms import AttachmentForm, ConfirmForm, ProposalForm, ScreenForm, WithdrawForm
 from grants.services import ServiceError, files
 from grants.services import proposals as service
 from grants.services.eligibility import check as eligibility_check
 from grants.timeutil import local_today, now_utc, to_local
 from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate
-from grants.workflows import PROPOSAL
 
 bp = Blueprint("proposals", __name__)
 
@@ -69,7 +68,7 @@ def index():
             .order_by(Proposal.updated_at.desc(), Proposal.id.desc()))
     page = paginate(stmt)
     return render_template("proposals/index.html", page=page, org=org,
-                           timelines=timelines_for([p.id for p in page.items]))
+                           timelines=service.timelines([p.id for p in page.items]))
 
 
 @bp.route("/calls/<call_id>/new", methods=["GET", "POST"])
@@ -296,33 +295,15 @@ def screening(call_id):
                            statuses=service.SCREENING_STATUSES)
 
 
-def _export_rows(call, filters):
-    proposals = list(db.session.scalars(service.screening_query(call, **filters)))
-    header = [_("No."), _("Project title"), _("Organisation"), _("Unified social credit code"), _("District"),
-              _("Grade"), _("Category"), _("Amount requested (yuan)"), _("Matching funds (yuan)"),
-              _("Submitted at (Beijing time)"), _("Status"), _("Screening note")]
-    rows = []
-    for p in proposals:
-        rows.append([
-            p.id, p.title, p.organisation.name, p.organisation.uscc, p.organisation.district or "",
-            str(labels.GRADE_LABELS.get(p.organisation.grade, "")), str(labels.CATEGORY_LABELS.get(p.category, "")),
-            p.amount_requested, p.matching_funds,
-            to_local(p.submitted_at).strftime("%Y-%m-%d %H:%M") if p.submitted_at else "",
-            str(PROPOSAL.label(p.status)), p.screening_note or "",
-        ])
-    return header, rows
-
-
 @bp.route("/calls/<call_id>/screening/export.<fmt>")
 @login_required
 def screening_export(call_id, fmt):
     if not permissions.can_screen_proposals(current_user):
         abort(403)
     call = get_or_404(Call, call_id)
-    header, rows = _export_rows(call, _filters())
+    sheet = tables.screening(db.session.scalars(service.screening_query(call, **_filters())))
     stamp = to_local(now_utc()).strftime("%Y%m%d-%H%M")
-    sheet = exports.Sheet("proposals", header, rows, money_columns={7, 8})
-    return exports.download(fmt, f"call-{call.id}-proposals-{stamp}", [sheet])
+    return spreadsheet.download(fmt, f"call-{call.id}-proposals-{stamp}", [sheet])
 
 
 @bp.route("/<proposal_id>/screen", methods=["POST"])
@@ -348,47 +329,3 @@ def screen(proposal_id):
     else:
         flash_form_errors(form)
     return redirect(url_for("proposals.detail", proposal_id=proposal.id))
-
-
-# -- dashboard section ------------------------------------------------------------------------
-def timelines_for(ids: list[int]) -> dict[int, list[dict]]:
-    """Applicant-facing status timelines of several proposals, in one query."""
-    out: dict[int, list[dict]] = {i: [] for i in ids}
-    if not ids:
-        return out
-    events = db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.object_type == "proposal", AuditEvent.object_id.in_(ids), AuditEvent.to_status.is_not(None))
-        .order_by(AuditEvent.at, AuditEvent.id)
-    )
-    for e in events:
-        out[e.object_id].append({"at": e.at, "status": e.to_status,
-                                 "label": PROPOSAL.applicant_label(e.to_status), "note": e.note})
-    return out
-
-
-@bp.app_context_processor
-def _dashboard_helpers():
-    def my_proposals(org, limit: int = 10):
-        if org is None:
-            return []
-        props = list(db.session.scalars(
-            select(Proposal).where(Proposal.organisation_id == org.id)
-            .order_by(Proposal.updated_at.desc(), Proposal.id.desc()).limit(limit)
-        ))
-        tl = timelines_for([p.id for p in props])
-        return [(p, tl[p.id]) for p in props]
-
-    def screening_calls(limit: int = 10):
-        """Calls that have received proposals, newest first, with how many wait for screening."""
-        if not permissions.can_screen_proposals(current_user):
-            return []
-        waiting = func.sum(case((Proposal.status == "submitted", 1), else_=0))
-        rows = db.session.execute(
-            select(Call, waiting).join(Proposal, Proposal.call_id == Call.id)
-            .where(Proposal.status.in_(service.SCREENING_STATUSES))
-            .group_by(Call.id).order_by(Call.closes_at.desc()).limit(limit)
-        ).all()
-        return [(call, int(n or 0)) for call, n in rows]
-
-    return {"my_proposals": my_proposals, "screening_calls": screening_calls}

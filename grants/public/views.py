@@ -9,11 +9,10 @@ from sqlalchemy import select
 from grants import permissions
 from grants.awards.forms import ObjectionForm
 from grants.extensions import limiter
-from grants.services import ServiceError
-from grants.services import awards as awards_service
 from grants.models import Call
+from grants.services import ServiceError, eligibility
+from grants.services import awards as awards_service
 from grants.services import calls as calls_service
-from grants.services import eligibility
 from grants.timeutil import local_today
 from grants.views import get_or_404, paginate
 

@@ -1,51 +1,15 @@
 """Scoring forms: one score and one comment field per rubric criterion, built per call."""
 from __future__ import annotations
 
-import unicodedata
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import Length
 
 from grants import labels
+from grants.forms import ScoreField
 from grants.services.reviews import comment_field, score_field
-
-
-class ScoreField(StringField):
-    """A score: `data` is a Decimal or None; anything that is not a number gets a clear message
-    (the range and half-point rules are the service's)."""
-
-    def process_formdata(self, valuelist):
-        self.raw = valuelist[0] if valuelist else ""
-        self.data = None
-        self._bad = False
-        text = unicodedata.normalize("NFKC", self.raw or "").strip().replace("，", ".")
-        if text:
-            try:
-                value = Decimal(text)
-            except InvalidOperation:
-                self._bad = True
-            else:
-                if value.is_finite():
-                    self.data = value
-                else:
-                    self._bad = True
-
-    def pre_validate(self, form):
-        from flask_babel import gettext
-
-        if getattr(self, "_bad", False):
-            raise ValidationError(gettext("Enter a number, for example 8 or 8.5."))
-
-    def _value(self):
-        if getattr(self, "raw", None):
-            return self.raw
-        if self.data is None:
-            return ""
-        return f"{self.data.normalize():f}"
 
 
 def _recommendation_choices():

@@ -10,9 +10,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from grants import exports, labels, permissions
+from grants import permissions
+from grants.exports import spreadsheet, tables
 from grants.extensions import db
-from grants.models import Attachment, Call, Proposal, Review, User
+from grants.models import Attachment, Call, Proposal, Review
 from grants.reviews.blind import MetadataError, Redactor, anonymous_name, strip_metadata
 from grants.reviews.forms import ReopenForm, review_form
 from grants.services import ServiceError, files
@@ -192,70 +193,14 @@ def ranking(call_id):
     return render_template("reviews/ranking.html", call=call, result=result)
 
 
-def _anonymous_numbers(reviews) -> dict[int, int]:
-    ids = sorted({r.reviewer_id for r in reviews})
-    return {rid: i for i, rid in enumerate(ids, start=1)}
-
-
-def _fmt2(value):
-    rounded = ranking_service.round2(value)
-    return "" if rounded is None else rounded
-
-
-def _export_tables(call: Call, anonymous: bool):
-    result = ranking_service.compute(call)
-    criteria = list(call.criteria)
-    reviews = list(db.session.scalars(
-        ranking_service.counted_reviews(call.id).options(selectinload(Review.scores))
-        .order_by(Review.proposal_id, Review.submitted_at, Review.id)))
-    names = {}
-    if reviews and not anonymous:
-        names = dict(db.session.execute(
-            select(User.id, User.name).where(User.id.in_({r.reviewer_id for r in reviews}))).all())
-    numbers = _anonymous_numbers(reviews)
-    by_proposal: dict[int, list[Review]] = {}
-    for r in reviews:
-        by_proposal.setdefault(r.proposal_id, []).append(r)
-
-    def reviewer_label(rid):
-        if anonymous:
-            return _("Reviewer %(n)d", n=numbers[rid])
-        return names.get(rid, "")
-
-    ranking_header = [_("Rank"), _("Proposal no."), _("Project title"), _("Organisation"),
-                      _("Amount requested (yuan)"), _("Reviews"), _("Mean"), _("Median"), _("Trimmed mean"),
-                      _("Standard deviation"), _("Range"), _("Calibrated score"), _("Ranking score"),
-                      _("Disagreement"), _("Fewer reviews than planned"), _("Cumulative requested (yuan)"),
-                      _("Recommended")]
-    yes, no = _("Yes"), _("No")
-    ranking_rows = [[
-        row.rank or "", row.proposal_id, row.title, row.organisation_name, row.amount_requested, row.n,
-        _fmt2(row.mean), _fmt2(row.median), _fmt2(row.trimmed), _fmt2(row.sd), _fmt2(row.spread),
-        _fmt2(row.calibrated), _fmt2(row.score), yes if row.disagreement else no, yes if row.incomplete else no,
-        row.cumulative_requested, yes if row.recommended else no,
-    ] for row in result.rows]
-    scores_header = [_("Rank"), _("Proposal no."), _("Project title"), _("Reviewer")] + [
-        f"{c.name} ({c.weight}%, /{c.max_score})" for c in criteria] + [
-        _("Weighted total"), _("Recommendation"), _("Submitted at (Beijing time)"), _("Overall comment")]
-    scores_rows = []
-    for row in result.rows:
-        for r in by_proposal.get(row.proposal_id, []):
-            by_criterion = {s.criterion_id: s.score for s in r.scores}
-            scores_rows.append(
-                [row.rank or "", row.proposal_id, row.title, reviewer_label(r.reviewer_id)]
-                + [by_criterion.get(c.id, "") for c in criteria]
-                + [r.weighted_total, str(labels.RECOMMENDATION_LABELS.get(r.recommendation, "")),
-                   to_local(r.submitted_at).strftime("%Y-%m-%d %H:%M") if r.submitted_at else "", r.overall_comment])
-    return (ranking_header, ranking_rows), (scores_header, scores_rows)
-
-
 @bp.route("/calls/<call_id>/ranking.<fmt>")
 @login_required
 def ranking_export(call_id, fmt):
     call = _staff_call(call_id)
     anonymous = request.args.get("anonymous") == "1"
-    (rh, rrows), (sh, srows) = _export_tables(call, anonymous)
+    result = ranking_service.compute(call)
+    reviews, names = ranking_service.export_reviews(call, with_names=not anonymous)
+    sheets = [tables.ranking(result),
+              tables.scores(result, list(call.criteria), reviews, None if anonymous else names)]
     stamp = to_local(now_utc()).strftime("%Y%m%d-%H%M")
-    sheets = [exports.Sheet("ranking", rh, rrows, money_columns={4, 15}),
-              exports.Sheet("scores", sh, srows, freeze="E2")]
-    return exports.download(fmt, f"call-{call.id}-ranking{'-anonymous' if anonymous else ''}-{stamp}", sheets)
+    return spreadsheet.download(fmt, f"call-{call.id}-ranking{'-anonymous' if anonymous else ''}-{stamp}", sheets)

@@ -141,7 +141,7 @@ def run(ctx: dict) -> None:
         reasons = {org.id: OUT_REASONS(str(f) for f in failures) for org, failures in ineligible}
         start = to_local(call.closes_at).date() + timedelta(days=45)
         window = call.closes_at - call.opens_at
-        for n, (spec, org) in enumerate(zip(PROJECTS, owners)):
+        for n, (spec, org) in enumerate(zip(PROJECTS, owners, strict=False)):
             proposal = _find(call, spec[0])
             if proposal is None:
                 user = _applicant(org)

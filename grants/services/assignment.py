@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import heapq
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def assign(
 
     result = Result()
     pairs = result.pairs
-    for free, _tie, p, need, n_blocked in jobs:
+    for _free, _tie, p, need, n_blocked in jobs:
         got = 0
         if need > 0:
             skip = conflicted.get(p, set()) | have.get(p, set())

@@ -24,7 +24,17 @@ from sqlalchemy.orm import contains_eager
 from grants import permissions
 from grants.extensions import db
 from grants.models import (
-    AuditEvent, Call, Conflict, Membership, Organisation, PanelMember, Proposal, Review, ReviewAssignment, ReviewReminder, User,
+    AuditEvent,
+    Call,
+    Conflict,
+    Membership,
+    Organisation,
+    PanelMember,
+    Proposal,
+    Review,
+    ReviewAssignment,
+    ReviewReminder,
+    User,
     UserRole,
 )
 from grants.models.review import CONFLICT_TYPES
@@ -45,7 +55,8 @@ def add_member(actor, call: Call, reviewer: User, affiliation: str | None = None
     if not permissions.can_manage_panel(actor, call):
         raise ServiceError(_("You are not allowed to manage this panel."))
     if reviewer is None or not reviewer.active or not reviewer.has_role("reviewer"):
-        raise ServiceError(_("Choose an active reviewer account."), {"reviewer_id": [_("Choose an active reviewer account.")]})
+        raise ServiceError(_("Choose an active reviewer account."),
+                           {"reviewer_id": [_("Choose an active reviewer account.")]})
     exists = db.session.scalar(
         select(PanelMember.id).where(PanelMember.call_id == call.id, PanelMember.reviewer_id == reviewer.id)
     )
@@ -405,7 +416,8 @@ def gaps(call: Call) -> list[Gap]:
     short = [p for p in proposals if len(active[p.id]) < k]
     if not short:
         return []
-    titles = dict(db.session.execute(select(Proposal.id, Proposal.title).where(Proposal.id.in_([p.id for p in short]))).all())
+    titles = dict(db.session.execute(
+        select(Proposal.id, Proposal.title).where(Proposal.id.in_([p.id for p in short]))).all())
     out = []
     for p in short:
         mine = active[p.id]

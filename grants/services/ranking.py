@@ -37,13 +37,14 @@ the variance is exact until its square root. Round to 2 places only for display.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from sqlalchemy import BigInteger, and_, cast, func, select
+from sqlalchemy.orm import selectinload
 
 from grants.extensions import db
-from grants.models import Call, Organisation, Proposal, Review, ReviewAssignment
+from grants.models import Call, Organisation, Proposal, Review, ReviewAssignment, User
 from grants.permissions import REVIEWABLE_PROPOSAL_STATUSES
 
 STATEMENTS = 4
@@ -253,7 +254,7 @@ def compute(call: Call) -> Ranking:
             item.incomplete = item.n < k
             rows.append(item)
 
-    never = datetime.max.replace(tzinfo=timezone.utc)
+    never = datetime.max.replace(tzinfo=UTC)
     zero = Decimal(0)
 
     def key(item: ProposalScore):
@@ -281,3 +282,16 @@ def compute(call: Call) -> Ranking:
                    cut_index=cut_index, call_mean=call_mean, call_sd=call_sd,
                    calibrated_reviewers=len(calibrators), reviewer_stats=reviewer_stats,
                    cut_remaining=cut_remaining)
+
+
+def export_reviews(call: Call, *, with_names: bool) -> tuple[list[Review], dict[int, str]]:
+    """The counted reviews of `call` with their scores (by proposal, then submission), and the
+    reviewers' names by id when `with_names` (none for an anonymous export): 2–3 statements."""
+    reviews = list(db.session.scalars(
+        counted_reviews(call.id).options(selectinload(Review.scores))
+        .order_by(Review.proposal_id, Review.submitted_at, Review.id)))
+    names: dict[int, str] = {}
+    if reviews and with_names:
+        names = dict(db.session.execute(
+            select(User.id, User.name).where(User.id.in_({r.reviewer_id for r in reviews}))).all())
+    return reviews, names

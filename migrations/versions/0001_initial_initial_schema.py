@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-27 23:53:23.072583
+Create Date: 2026-11-28 00:10:42.406540
 
 """
 from alembic import op

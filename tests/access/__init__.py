@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Callable
 
 ROLES = ("anonymous", "applicant", "other_applicant", "reviewer", "staff", "finance", "finance_senior", "admin")
 

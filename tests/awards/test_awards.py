@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from grants.extensions import db
-from grants.models import Award, AuditEvent, Call, Objection, OutboxMessage, Proposal
+from grants.models import AuditEvent, Award, Call, Objection, OutboxMessage, Proposal
 from grants.services import ServiceError
 from grants.services import awards as service
 from grants.services import reviews as reviews_service

@@ -51,7 +51,7 @@ def test_reviewer_scores_and_staff_export_the_ranking(page, shot):
     assert "提交您自己的评审后" in page.inner_text("#other-scores")
     criteria = list(call.criteria)
     scores = ["8.5", "9", "7.5", "5", "10", "6"]
-    for c, s in zip(criteria, scores):
+    for c, s in zip(criteria, scores, strict=True):
         page.fill(f"#score_{c.id}", s)
     page.fill("#overall_comment", "需求分析扎实，执行团队经验丰富，预算细节需完善。")
     page.select_option("#recommendation", "fund_with_changes")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -49,8 +49,8 @@ def test_create_call_stores_everything(staff_client):
     assert [(t.percentage, t.condition, t.milestone_number) for t in call.tranches] == [
         (50, "signing", None), (30, "milestone", 1), (20, "final", None)]
     # 2027-01-15 09:00 Beijing time is 01:00 UTC; a date-only close is 23:59:59 local.
-    assert call.opens_at == datetime(2027, 1, 15, 1, 0, tzinfo=timezone.utc)
-    assert call.closes_at == datetime(2027, 3, 31, 15, 59, 59, tzinfo=timezone.utc)
+    assert call.opens_at == datetime(2027, 1, 15, 1, 0, tzinfo=UTC)
+    assert call.closes_at == datetime(2027, 3, 31, 15, 59, 59, tzinfo=UTC)
     assert call.districts == ["南湖区", "秀洲区"] and call.min_grade == 3 and call.blind_review
     assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.object_type == "call")) == "call.create"
     detail = staff_client.get(f"/calls/{call.id}").get_data(as_text=True)
@@ -126,8 +126,9 @@ def test_bad_input_shown_beside_the_field(staff_client, field, value, message):
 
 
 def test_full_width_digits_accepted(staff_client):
-    response = staff_client.post("/calls/new", data=call_form(budget_pool="１２３４５６７", per_project_cap="１２３",
-                                                              reviewers_per_proposal="５", opens_on="２０２７-０１-１５"))
+    response = staff_client.post("/calls/new", data=call_form(
+        budget_pool="１２３４５６７", per_project_cap="１２３", reviewers_per_proposal="５",
+        opens_on="２０２７-０１-１５"))
     assert response.status_code == 302
     (call,) = _calls()
     assert call.budget_pool == Decimal("1234567.00") and call.per_project_cap == Decimal("123.00")
@@ -135,12 +136,14 @@ def test_full_width_digits_accepted(staff_client):
 
 
 def test_term_min_above_max_refused(staff_client):
-    html = staff_client.post("/calls/new", data=call_form(term_min_months="12", term_max_months="6")).get_data(as_text=True)
+    html = staff_client.post("/calls/new", data=call_form(term_min_months="12",
+                                                          term_max_months="6")).get_data(as_text=True)
     assert "最长项目周期不能短于最短项目周期。" in _error_beside(html, "term_max_months")
 
 
 def test_criterion_row_problems_shown_in_the_row(staff_client):
-    html = staff_client.post("/calls/new", data=call_form(**{"criteria-2-name": "", "criteria-3-weight": "abc"})).get_data(as_text=True)
+    html = staff_client.post("/calls/new", data=call_form(**{"criteria-2-name": "",
+                                                             "criteria-3-weight": "abc"})).get_data(as_text=True)
     assert "请填写评分项名称。" in html and "请输入整数。" in html
     assert _calls() == []
 
@@ -194,18 +197,20 @@ def test_open_call_title_still_editable(staff_client):
     call = create_call(status="draft")
     staff_client.post(f"/calls/{call.id}/edit", data=call_form())
     staff_client.post(f"/calls/{call.id}/step/open")
-    response = staff_client.post(f"/calls/{call.id}/edit", data=call_form(title="2027年度嘉兴市公益创投项目征集（更正）"))
+    response = staff_client.post(f"/calls/{call.id}/edit",
+                                 data=call_form(title="2027年度嘉兴市公益创投项目征集（更正）"))
     assert response.status_code == 302
     db.session.refresh(call)
     assert call.title.endswith("（更正）")
 
 
 def test_control_characters_dropped_not_500(staff_client):
-    response = staff_client.post("/calls/new", data=call_form(title="征集\x00标题\x07", description="第一行\n第二行\x00",
-                                                              **{"criteria-0-name": "\x00"}))
+    response = staff_client.post("/calls/new", data=call_form(
+        title="征集\x00标题\x07", description="第一行\n第二行\x00", **{"criteria-0-name": "\x00"}))
     assert response.status_code == 200
     assert "请填写评分项名称。" in response.get_data(as_text=True)
-    response = staff_client.post("/calls/new", data=call_form(title="征集\x00标题\x07", description="第一行\n第二行\x00"))
+    response = staff_client.post("/calls/new",
+                                 data=call_form(title="征集\x00标题\x07", description="第一行\n第二行\x00"))
     assert response.status_code == 302
     (call,) = _calls()
     assert call.title == "征集标题" and call.description == "第一行\n第二行"
@@ -213,12 +218,11 @@ def test_control_characters_dropped_not_500(staff_client):
 
 def test_open_call_shows_frozen_fields_disabled_and_saves_what_a_browser_sends(login):
     """A browser does not send disabled fields: saving the title of an open call must work."""
-    from grants.models import Call
-    from tests.factories import create_call, create_user
-
     from datetime import date
 
+    from grants.models import Call
     from grants.timeutil import end_of_local_day, start_of_local_day
+    from tests.factories import create_call, create_user
 
     # As created through the form: opening on a whole minute, closing at 23:59:59 local time.
     call = create_call(status="open", title="旧标题", opens_at=start_of_local_day(date(2026, 11, 1)),

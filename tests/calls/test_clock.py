@@ -1,7 +1,7 @@
 """The call window at its edges, state steps, and `flask calls tick`."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,18 +24,18 @@ def call():
 
 
 def test_close_date_means_235959_local(call):
-    assert CLOSES == datetime(2027, 3, 31, 15, 59, 59, tzinfo=timezone.utc)
+    assert CLOSES == datetime(2027, 3, 31, 15, 59, 59, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("when, accepted", [
     (datetime(2027, 3, 31, 23, 59, 59, tzinfo=SHANGHAI), True),
     (datetime(2027, 4, 1, 0, 0, 0, tzinfo=SHANGHAI), False),
-    (datetime(2027, 3, 31, 15, 59, 59, tzinfo=timezone.utc), True),    # the same instants in UTC
-    (datetime(2027, 3, 31, 16, 0, 0, tzinfo=timezone.utc), False),
-    (datetime(2027, 3, 31, 15, 59, 59, 999999, tzinfo=timezone.utc), False),
+    (datetime(2027, 3, 31, 15, 59, 59, tzinfo=UTC), True),    # the same instants in UTC
+    (datetime(2027, 3, 31, 16, 0, 0, tzinfo=UTC), False),
+    (datetime(2027, 3, 31, 15, 59, 59, 999999, tzinfo=UTC), False),
     (datetime(2027, 1, 15, 9, 0, 0, tzinfo=SHANGHAI), True),           # opening instant
     (datetime(2027, 1, 15, 8, 59, 59, tzinfo=SHANGHAI), False),
-    (datetime(2027, 2, 10, 12, 0, tzinfo=timezone.utc), True),
+    (datetime(2027, 2, 10, 12, 0, tzinfo=UTC), True),
 ])
 def test_accepting_at_edges(call, when, accepted):
     assert service.accepting_at(call, when) is accepted
@@ -44,7 +44,7 @@ def test_accepting_at_edges(call, when, accepted):
 @pytest.mark.parametrize("status", ["draft", "closed", "decided", "archived"])
 def test_only_open_calls_accept(status):
     call = create_call(status=status, opens_at=OPENS, closes_at=CLOSES)
-    assert service.accepting_at(call, datetime(2027, 2, 1, tzinfo=timezone.utc)) is False
+    assert service.accepting_at(call, datetime(2027, 2, 1, tzinfo=UTC)) is False
 
 
 def test_naive_instant_refused(call):
@@ -68,8 +68,8 @@ def test_tick_opens_scheduled_drafts_and_closes_ended_calls(app):
 
 
 def test_tick_command(runner):
-    old = create_call(status="open", opens_at=datetime(2020, 1, 1, tzinfo=timezone.utc),
-                      closes_at=datetime(2020, 2, 1, tzinfo=timezone.utc))
+    old = create_call(status="open", opens_at=datetime(2020, 1, 1, tzinfo=UTC),
+                      closes_at=datetime(2020, 2, 1, tzinfo=UTC))
     result = runner.invoke(args=["calls", "tick"])
     assert result.exit_code == 0 and "closed=1" in result.output
     db.session.refresh(old)
@@ -99,8 +99,8 @@ def test_state_steps_in_order(app):
 
 def test_open_refused_when_already_past_closing(app):
     staff = create_user("staff")
-    call = create_call(status="draft", opens_at=datetime(2020, 1, 1, tzinfo=timezone.utc),
-                       closes_at=datetime(2020, 2, 1, tzinfo=timezone.utc))
+    call = create_call(status="draft", opens_at=datetime(2020, 1, 1, tzinfo=UTC),
+                       closes_at=datetime(2020, 2, 1, tzinfo=UTC))
     with app.test_request_context(), pytest.raises(ServiceError, match="截止时间已过"):
         service.open_call(staff, call)
     assert call.status == "draft"

@@ -1,7 +1,7 @@
 """Public pages (no login): open and past calls with dates in Beijing time, budget and rubric."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from grants.timeutil import end_of_local_day, local_to_utc
 from tests.factories import create_call
@@ -51,8 +51,8 @@ def test_public_page_escapes_html(client):
 
 def test_past_calls_paginated(client):
     for i in range(3):
-        create_call(title=f"往期{i}", status="archived", closes_at=datetime(2025, 1, 1 + i, tzinfo=timezone.utc),
-                    opens_at=datetime(2024, 1, 1, tzinfo=timezone.utc))
+        create_call(title=f"往期{i}", status="archived", closes_at=datetime(2025, 1, 1 + i, tzinfo=UTC),
+                    opens_at=datetime(2024, 1, 1, tzinfo=UTC))
     html = client.get("/public/calls?per_page=2").get_data(as_text=True)
     assert "往期2" in html and "往期1" in html and "往期0" not in html
     assert "往期0" in client.get("/public/calls?per_page=2&page=2").get_data(as_text=True)

@@ -1,7 +1,7 @@
 """Demo data for calls: the open and the closed call, one flagged organisation; idempotent."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -29,7 +29,7 @@ def test_seed_calls(app):
     assert db.session.scalar(select(func.count()).select_from(Call)) == 2
     open_call, closed_call = ctx["open_call"], ctx["closed_call"]
     assert open_call.status == "open" and closed_call.status == "closed"
-    assert accepting_at(open_call, datetime.now(timezone.utc))
+    assert accepting_at(open_call, datetime.now(UTC))
     assert (open_call.budget_pool, open_call.per_project_cap) == (Decimal("2000000.00"), Decimal("80000.00"))
     assert [c.weight for c in open_call.criteria] == [20, 25, 20, 15, 10, 10]
     assert [t.percentage for t in open_call.tranches] == [50, 30, 20]

@@ -73,7 +73,8 @@ def test_create_user_command(runner):
     assert result.exit_code == 0, result.output
     user = db.session.query(User).filter_by(email="boss@example.org").one()
     assert user.roles == {"admin", "staff"}
-    again = runner.invoke(args=["create-user", "--email", "boss@example.org", "--name", "x", "--password", "long-enough-pass"])
+    again = runner.invoke(args=["create-user", "--email", "boss@example.org", "--name", "x", "--password",
+                                "long-enough-pass"])
     assert again.exit_code != 0 and "已被其他用户使用" in again.output or "already exists" in again.output
 
 
@@ -109,6 +110,15 @@ def test_demo_data_respects_the_calls_own_rules(runner):
             select(Proposal.organisation_id, func.count()).where(Proposal.call_id == call.id)
             .group_by(Proposal.organisation_id)).all()
         assert all(n <= call.max_proposals_per_org for _org, n in counts), call.title
-        for p in db.session.scalars(select(Proposal).where(Proposal.call_id == call.id, Proposal.submitted_at.is_not(None))):
+        for p in db.session.scalars(select(Proposal).where(Proposal.call_id == call.id,
+                                                           Proposal.submitted_at.is_not(None))):
             assert call.opens_at <= p.submitted_at <= call.closes_at, p.title
             assert p.amount_requested <= call.per_project_cap
+
+
+def test_every_command_is_registered_once_by_grants_cli(app):
+    """Commands come from grants.cli.init_app, never from a blueprint's own CLI group."""
+    assert not [name for name, bp in app.blueprints.items() if bp.cli.commands]
+    groups = {name: sorted(getattr(cmd, "commands", {})) for name, cmd in app.cli.commands.items()}
+    assert groups["calls"] == ["tick"] and groups["reviews"] == ["remind"] and groups["outbox"] == ["deliver"]
+    assert {"seed-demo", "create-user"} <= set(groups)

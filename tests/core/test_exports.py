@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from grants import exports
+from grants.exports import spreadsheet as exports
 
 
 def _sheets():
@@ -43,3 +43,24 @@ def test_unknown_format_is_404(app):
 
     with app.test_request_context(), pytest.raises(NotFound):
         exports.download("pdf", "x", _sheets())
+
+
+def test_export_tables_are_built_from_plain_data_without_the_database(app):
+    """tables.* take loaded data and return the sheet; anonymous = numbered, never named."""
+    from decimal import Decimal
+    from types import SimpleNamespace as NS
+
+    from grants.exports import tables
+
+    criterion = NS(id=1, name="必要性", weight=100, max_score=10)
+    result = NS(rows=[NS(rank=1, proposal_id=7, title="=HYPERLINK()")])
+    reviews = [NS(reviewer_id=rid, proposal_id=7, scores=[NS(criterion_id=1, score=Decimal("8"))],
+                  weighted_total=Decimal("80"), recommendation="fund", submitted_at=None, overall_comment="好")
+               for rid in (42, 17)]
+    with app.test_request_context("/"):
+        named = tables.scores(result, [criterion], reviews, {42: "张三", 17: "李四"})
+        anonymous = tables.scores(result, [criterion], reviews, None)
+    assert [r[3] for r in named.rows] == ["张三", "李四"]
+    assert [r[3] for r in anonymous.rows] == ["评审专家2", "评审专家1"]  # numbered by id
+    assert "张三" not in str(anonymous.rows)
+    assert named.header[4] == "必要性 (100%, /10)"

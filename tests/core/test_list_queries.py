@@ -3,8 +3,8 @@
 import pytest
 
 from grants.extensions import db
-from grants.sqlcount import recorded_statements
 from grants.services import organisations
+from grants.sqlcount import recorded_statements
 from tests.factories import create_applicant, create_org, create_user
 
 

@@ -101,3 +101,37 @@ def test_tranches_add_up_exactly_and_remainder_goes_last(fen, plan):
 def test_tranche_example():
     assert split_by_percentages(Decimal("100000.01"), (50, 30, 20)) == [
         Decimal("50000.00"), Decimal("30000.00"), Decimal("20000.01")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("5万", "50000.00"), ("5万元", "50000.00"), ("1.2万", "12000.00"), ("1.2 万元", "12000.00"),
+    ("０.０５万", "500.00"), ("￥50,000", "50000.00"), ("¥50,000.5", "50000.50"), ("５０，０００元", "50000.00"),
+    ("1.234567万", "12345.67"),
+])
+def test_parse_amount_accepts_how_chinese_users_write_amounts(text, expected):
+    value = parse_amount(text)
+    assert isinstance(value, Decimal) and value == Decimal(expected)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("1.2345678万", "two decimal"), ("1万万", "for example"), ("万", "Enter an amount"), ("1万5", "for example"),
+    ("10000万", "too large"), ("-1万", "negative"),
+])
+def test_parse_amount_refuses_other_ten_thousand_forms(text, message):
+    with pytest.raises(MoneyError) as err:
+        parse_amount(text)
+    assert message in str(err.value)
+
+
+_FULL_WIDTH = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
+
+
+@given(st.integers(min_value=0, max_value=9_999_999_999), st.sampled_from([
+    "{plain}", "{grouped}", "¥{grouped}", "￥{grouped}", "{grouped}元", "{wan}万", "{wan}万元", "{full}",
+    "￥{full}元",
+]))
+def test_any_amount_written_in_a_chinese_style_parses_back_exactly(fen, style):
+    amount = Decimal(fen).scaleb(-2)
+    text = style.format(plain=f"{amount:f}", grouped=f"{amount:,.2f}", wan=f"{amount.scaleb(-4):f}",
+                        full=f"{amount:,.2f}".translate(_FULL_WIDTH))
+    assert parse_amount(text) == amount

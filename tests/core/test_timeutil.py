@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -7,7 +7,7 @@ from grants.timeutil import add_working_days, end_of_local_day, is_working_day, 
 
 
 def test_closing_day_ends_at_235959_beijing_time():
-    assert end_of_local_day(date(2026, 3, 31)) == datetime(2026, 3, 31, 15, 59, 59, tzinfo=timezone.utc)
+    assert end_of_local_day(date(2026, 3, 31)) == datetime(2026, 3, 31, 15, 59, 59, tzinfo=UTC)
     assert to_local(end_of_local_day(date(2026, 3, 31))).strftime("%Y-%m-%d %H:%M:%S") == "2026-03-31 23:59:59"
 
 

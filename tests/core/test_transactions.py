@@ -12,7 +12,15 @@ from grants import permissions
 from grants.extensions import db
 from grants.models import AuditEvent, Call, OutboxMessage, Proposal, StoredFile
 from grants.services import (
-    ConcurrentChange, RollbackOnly, ServiceError, accounts, after_commit, atomic, calls, files, proposals,
+    ConcurrentChange,
+    RollbackOnly,
+    ServiceError,
+    accounts,
+    after_commit,
+    atomic,
+    calls,
+    files,
+    proposals,
 )
 from grants.timeutil import now_utc
 from grants.workflows import WORKFLOWS

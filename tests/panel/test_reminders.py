@@ -1,7 +1,7 @@
 """Reminders: staff button and `flask reviews remind`, at most once per reviewer per local day."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from grants.services import panel as service
 from tests.factories import create_call, create_proposal, create_user
 from tests.factories_panel import create_assignment, create_reviewer
 
-NOW = datetime(2026, 3, 10, 1, 0, tzinfo=timezone.utc)  # 09:00 in 嘉兴
+NOW = datetime(2026, 3, 10, 1, 0, tzinfo=UTC)  # 09:00 in 嘉兴
 
 
 def _mails(reviewer=None):
@@ -43,7 +43,7 @@ def test_scheduled_reminder_once_per_reviewer_per_local_day():
     # later the same local day (22:00 in 嘉兴): nothing more
     assert service.remind_due(3, now=NOW + timedelta(hours=13)) == 0
     # 00:30 the next local day (still 10 March in UTC): reminded again
-    assert service.remind_due(3, now=datetime(2026, 3, 10, 16, 30, tzinfo=timezone.utc)) == 1
+    assert service.remind_due(3, now=datetime(2026, 3, 10, 16, 30, tzinfo=UTC)) == 1
     assert len(_mails(reviewer)) == 2
     days = sorted(r.sent_on for r in db.session.scalars(select(ReviewReminder)))
     assert days == [date(2026, 3, 10), date(2026, 3, 11)]
@@ -69,7 +69,7 @@ def test_no_reminder_when_deadline_far_passed_or_work_done():
 
 def test_staff_button_once_per_day_and_then_the_scheduled_run_skips(english):
     staff = create_user("staff")
-    call, reviewer = _call_with_work(datetime.now(timezone.utc) + timedelta(days=1), n=3, done=1)
+    call, reviewer = _call_with_work(datetime.now(UTC) + timedelta(days=1), n=3, done=1)
     reminder = service.send_reminder(staff, call, reviewer)
     assert reminder.unfinished == 2 and len(_mails(reviewer)) == 1
     with pytest.raises(ServiceError, match="reminded today already"):
@@ -87,7 +87,7 @@ def test_button_refused_when_nothing_is_unfinished(english):
 
 def test_remind_button_on_the_panel_page(login):
     staff = create_user("staff")
-    call, reviewer = _call_with_work(datetime.now(timezone.utc) + timedelta(days=1))
+    call, reviewer = _call_with_work(datetime.now(UTC) + timedelta(days=1))
     member = db.session.scalar(select(PanelMember).where(PanelMember.reviewer_id == reviewer.id))
     client = login(staff)
     response = client.post(f"/panel/members/{member.id}/remind", follow_redirects=True)
@@ -98,7 +98,7 @@ def test_remind_button_on_the_panel_page(login):
 
 
 def test_cli_remind(runner):
-    _call_with_work(datetime.now(timezone.utc) + timedelta(days=2))
+    _call_with_work(datetime.now(UTC) + timedelta(days=2))
     result = runner.invoke(args=["reviews", "remind", "--days", "3"])
     assert result.exit_code == 0, result.output
     assert "reminded=1" in result.output

@@ -165,7 +165,8 @@ def test_declare_conflict_recuses_and_notifies_staff():
     service.declare(reviewer, assignment, conflict=True, conflict_type="family", note="申报机构负责人是我的表妹")
     assert assignment.status == "recused"
     conflict = db.session.scalar(select(Conflict))
-    assert (conflict.proposal_id, conflict.conflict_type, conflict.recorded_by_id) == (proposal.id, "family", reviewer.id)
+    assert (conflict.proposal_id, conflict.conflict_type, conflict.recorded_by_id) == (proposal.id, "family",
+                                                                                       reviewer.id)
     (mail,) = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "panel.conflict"))
     assert mail.recipient_id == staff.id and "钱伟" in mail.body and "青少年成长项目" in mail.body
     assert service.queue_for(reviewer) == []

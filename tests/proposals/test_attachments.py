@@ -49,7 +49,8 @@ def test_upload_pdf_stored_by_hash_and_downloaded_with_its_name(setup, login, ap
     assert not (root.parent / "x.pdf").exists()
     download = client.get(f"/proposals/{setup.draft.id}/attachments/{att.id}")
     assert download.status_code == 200 and download.data == PDF_BYTES
-    assert download.headers["Content-Disposition"].startswith("attachment;") and "x.pdf" in download.headers["Content-Disposition"]
+    disposition = download.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "x.pdf" in disposition
     assert download.headers["X-Content-Type-Options"] == "nosniff"
     download.close()
 

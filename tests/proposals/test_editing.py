@@ -5,7 +5,8 @@ import re
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from grants.extensions import db
 from grants.models import AuditEvent, Proposal
@@ -21,8 +22,9 @@ def errors_of(html: str, field_id: str) -> list[str]:
     if m:
         return re.findall(r"<span>(.*?)</span>", m.group(1), re.S)
     # row cells: the error block follows the input inside the same <td>
-    m = re.search(rf'<td class="has-error"><[^>]*id="{re.escape(field_id)}"[^>]*>.*?<div class="error"[^>]*>(.*?)</div>',
-                  html, re.S)
+    m = re.search(
+        rf'<td class="has-error"><[^>]*id="{re.escape(field_id)}"[^>]*>.*?<div class="error"[^>]*>(.*?)</div>',
+        html, re.S)
     return re.findall(r"<span>(.*?)</span>", m.group(1), re.S) if m else []
 
 

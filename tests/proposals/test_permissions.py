@@ -34,7 +34,8 @@ def test_org_b_gets_404_everywhere(a_things, login):
     s, submitted, att = a_things
     client = login(s.user_b)
     for method, url in _urls(s, submitted, att):
-        data = {"title": "乙改甲", "file": (io.BytesIO(PDF_BYTES), "x.pdf"), "decision": "pass"} if method == "POST" else None
+        data = {"title": "乙改甲", "file": (io.BytesIO(PDF_BYTES), "x.pdf"),
+                "decision": "pass"} if method == "POST" else None
         response = client.open(url, method=method, data=data)
         response.close()
         assert response.status_code == 404, (method, url, response.status_code)

@@ -5,7 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from grants.services import proposals as service
 from tests.factories import create_call, create_org, create_proposal
@@ -65,7 +66,8 @@ def test_requested_above_cap_is_named_with_the_cap(db):
 def test_matching_share_below_minimum(db):
     # 20,000 of 100,000 = 20 %
     proposal, (fields, _) = _problems(min_matching_share=Decimal("40"))
-    assert "Matching funds are 20.00% of the project budget; this call requires at least 40.00%." in fields["matching_funds"]
+    assert ("Matching funds are 20.00% of the project budget; this call requires at least 40.00%."
+            in fields["matching_funds"])
 
 
 def test_matching_share_exactly_at_minimum_passes(db):

@@ -8,8 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from grants.extensions import db
-from grants.sqlcount import recorded_statements
 from grants.models import OutboxMessage, Proposal
+from grants.sqlcount import recorded_statements
 from tests.factories import create_call, create_org, create_proposal, create_user
 
 
@@ -48,7 +48,8 @@ def test_drafts_are_not_listed_and_filters_work(screening_call, login):
     client = login(create_user("staff"))
     html = client.get(f"/proposals/calls/{screening_call.id}/screening?per_page=100").get_data(as_text=True)
     assert "未提交的草稿" not in html and html.count('<td><a href="/proposals/') == 60
-    html = client.get(f"/proposals/calls/{screening_call.id}/screening?district=秀洲区&grade=2&per_page=100").get_data(as_text=True)
+    html = client.get(f"/proposals/calls/{screening_call.id}/screening?district=秀洲区&grade=2&per_page=100"
+                      ).get_data(as_text=True)
     # i % 3 == 1 and i % 5 == 1 → i in {1, 16, 31, 46}
     titles = sorted(t for t in ("项目01", "项目16", "项目31", "项目46") if t in html)
     assert titles == ["项目01", "项目16", "项目31", "项目46"] and "项目04" not in html
@@ -140,7 +141,8 @@ def test_export_links_carry_the_active_filters_only(screening_call, login):
     import re
 
     client = login(create_user("staff"))
-    html = client.get(f"/proposals/calls/{screening_call.id}/screening?district=秀洲区&fmt=exe&page=2").get_data(as_text=True)
+    html = client.get(f"/proposals/calls/{screening_call.id}/screening?district=秀洲区&fmt=exe&page=2"
+                      ).get_data(as_text=True)
     links = re.findall(r'href="([^"]*/screening/export\.(?:csv|xlsx)[^"]*)"', html)
     assert links == [f"/proposals/calls/{screening_call.id}/screening/export.csv?district=%E7%A7%80%E6%B4%B2%E5%8C%BA",
                      f"/proposals/calls/{screening_call.id}/screening/export.xlsx?district=%E7%A7%80%E6%B4%B2%E5%8C%BA"]

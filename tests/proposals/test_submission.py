@@ -1,7 +1,7 @@
 """Submission: everything checked at once, deadlines at the second, snapshot, withdraw and resubmit."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -27,7 +27,7 @@ def deadline_case(db):
 
 @pytest.mark.parametrize("now", [
     local_to_utc(datetime(2026, 3, 31, 23, 59, 59)),
-    datetime(2026, 3, 31, 15, 59, 59, tzinfo=timezone.utc),
+    datetime(2026, 3, 31, 15, 59, 59, tzinfo=UTC),
 ], ids=["local-23:59:59", "utc-15:59:59"])
 def test_submission_in_the_last_second_is_accepted(deadline_case, now):
     call, user, proposal = deadline_case
@@ -37,7 +37,7 @@ def test_submission_in_the_last_second_is_accepted(deadline_case, now):
 
 @pytest.mark.parametrize("now", [
     local_to_utc(datetime(2026, 4, 1, 0, 0, 0)),
-    datetime(2026, 3, 31, 16, 0, 0, tzinfo=timezone.utc),
+    datetime(2026, 3, 31, 16, 0, 0, tzinfo=UTC),
 ], ids=["local-00:00:00", "utc-16:00:00"])
 def test_submission_a_second_later_is_refused(deadline_case, now, english):
     call, user, proposal = deadline_case
@@ -142,8 +142,9 @@ def test_dashboard_shows_applicant_timeline(setup, login):
     client.post(f"/proposals/{setup.draft.id}/edit", data=full_form(action="submit"))
     page = client.get("/dashboard").get_data(as_text=True)
     assert "本组织的申报" in page and "长者食堂助餐服务" in page
-    from grants.workflows import PROPOSAL
     from flask_babel import force_locale
+
+    from grants.workflows import PROPOSAL
 
     with force_locale("zh_CN"):
         label = str(PROPOSAL.applicant_label("submitted"))

@@ -5,12 +5,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from grants.sqlcount import recorded_statements
 
 from grants.extensions import db
 from grants.models import ReviewAssignment
 from grants.services import ranking
 from grants.services.reviews import weighted_total
+from grants.sqlcount import recorded_statements
 from grants.timeutil import now_utc
 from tests.factories import create_call, create_proposal
 from tests.factories_reviews import cleared, create_review
@@ -36,7 +36,7 @@ def _row(result, proposal):
 def test_weighted_total_uses_weights_and_half_points():
     call = create_call(status="closed")  # 20/25/20/15/10/10, max 10
     criteria = list(call.criteria)
-    scores = dict(zip([c.id for c in criteria], map(D, ["8.5", "9", "7.5", "6", "10", "5"])))
+    scores = dict(zip([c.id for c in criteria], map(D, ["8.5", "9", "7.5", "6", "10", "5"]), strict=True))
     # 20×.85 + 25×.9 + 20×.75 + 15×.6 + 10×1 + 10×.5 = 17 + 22.5 + 15 + 9 + 10 + 5
     assert weighted_total(criteria, scores) == D("78.500")
 

@@ -120,8 +120,8 @@ def test_submitted_review_is_locked(login, setup):
     call, proposal, reviewer = setup
     client = login(reviewer)
     client.post(f"/reviews/proposals/{proposal.id}", data=_form(call, ["8"] * 6))
-    response = client.post(f"/reviews/proposals/{proposal.id}", data=_form(call, ["1"] * 6, {i: "差" for i in range(6)}),
-                           follow_redirects=True)
+    response = client.post(f"/reviews/proposals/{proposal.id}",
+                           data=_form(call, ["1"] * 6, {i: "差" for i in range(6)}), follow_redirects=True)
     assert "评审意见已不能修改" in _text(response)
     assert db.session.scalar(select(Review.weighted_total)) == Decimal("80")
     with pytest.raises(ServiceError):

@@ -28,7 +28,8 @@ def _events(org, action):
 
 
 def test_staff_sets_grade_audited(staff_client, org):
-    response = staff_client.post(f"/organisations/{org.id}/records/grade", data={"grade": "5", "assessed_on": "2025-09-01"})
+    response = staff_client.post(f"/organisations/{org.id}/records/grade", data={"grade": "5",
+                                                                                 "assessed_on": "2025-09-01"})
     assert response.status_code == 302
     db.session.refresh(org)
     assert (org.grade, org.grade_assessed_on) == (5, date(2025, 9, 1))
@@ -40,10 +41,12 @@ def test_staff_sets_grade_audited(staff_client, org):
 
 
 def test_grade_needs_a_date_not_in_future(staff_client, org):
-    html = staff_client.post(f"/organisations/{org.id}/records/grade", data={"grade": "4", "assessed_on": ""}).get_data(as_text=True)
+    html = staff_client.post(f"/organisations/{org.id}/records/grade", data={"grade": "4",
+                                                                             "assessed_on": ""}).get_data(as_text=True)
     assert "请填写评估日期。" in html
     future = date(local_today().year + 1, 1, 1).isoformat()
-    html = staff_client.post(f"/organisations/{org.id}/records/grade", data={"grade": "4", "assessed_on": future}).get_data(as_text=True)
+    html = staff_client.post(f"/organisations/{org.id}/records/grade",
+                             data={"grade": "4", "assessed_on": future}).get_data(as_text=True)
     assert "评估日期不能晚于今天。" in html
     db.session.refresh(org)
     assert org.grade == 3
@@ -56,7 +59,8 @@ def test_expired_grade_shown_as_none(staff_client):
 
 
 def test_inspection_added_and_corrected(staff_client, org):
-    staff_client.post(f"/organisations/{org.id}/records/inspection", data={"year": "2025", "result": "basic_pass", "note": "整改后通过"})
+    staff_client.post(f"/organisations/{org.id}/records/inspection", data={"year": "2025", "result": "basic_pass",
+                                                                           "note": "整改后通过"})
     staff_client.post(f"/organisations/{org.id}/records/inspection", data={"year": "2024", "result": "failed"})
     db.session.expire_all()
     assert org.inspection_result(2025) == "basic_pass" and org.inspection_result(2024) == "failed"
@@ -89,8 +93,9 @@ def test_blacklist_flag_with_date_and_note(staff_client, org):
     staff_client.post(f"/organisations/{org.id}/records/blacklist", data={"note": "信用修复"})
     db.session.refresh(org)
     assert not org.blacklisted and org.blacklisted_on is None
-    assert [e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == org.id)
-                                                 .order_by(AuditEvent.id)) if "blacklist" in e.action] == ["organisation.blacklist", "organisation.unblacklist"]
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == org.id).order_by(AuditEvent.id))
+    assert [e.action for e in events if "blacklist" in e.action] == ["organisation.blacklist",
+                                                                     "organisation.unblacklist"]
 
 
 def test_applicant_cannot_change_records_through_profile_edit(login, org):
@@ -113,7 +118,8 @@ def test_applicant_cannot_change_records_through_profile_edit(login, org):
 def test_applicant_blocked_from_records_routes(login, org):
     client = login(create_applicant(org))
     assert client.get(f"/organisations/{org.id}/records").status_code == 403
-    assert client.post(f"/organisations/{org.id}/records/grade", data={"grade": "5", "assessed_on": "2026-01-01"}).status_code == 403
+    assert client.post(f"/organisations/{org.id}/records/grade", data={"grade": "5",
+                                                                       "assessed_on": "2026-01-01"}).status_code == 403
     assert client.post(f"/organisations/{org.id}/records/blacklist", data={}).status_code == 403
     db.session.refresh(org)
     assert org.grade == 3 and not org.blacklisted

@@ -1,4 +1,4 @@
-"""Spreadsheet downloads (CSV and XLSX) of staff lists, in one place.
+"""Spreadsheet downloads (CSV and XLSX) of staff lists, in one place (the tables: exports/tables.py).
 
 - CSV is UTF-8 with a byte-order mark so Excel opens Chinese text correctly; several sheets are
   written one after another with a blank line between them; money columns as ¥12,345.00.

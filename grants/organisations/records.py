@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from grants import permissions
-from grants.calls.forms import BlacklistForm, GradeForm, InspectionForm
 from grants.models import Organisation
+from grants.organisations.forms import BlacklistForm, GradeForm, InspectionForm
 from grants.services import ServiceError
 from grants.services import organisation_records as service
 from grants.timeutil import local_today
@@ -36,7 +36,7 @@ def _forms(org, grade=None, inspection=None, blacklist=None):
 
 
 def _page(org, status=200, **forms):
-    return render_template("calls/org_records.html", org=org, today=local_today(), **_forms(org, **forms)), status
+    return render_template("organisations/records.html", org=org, today=local_today(), **_forms(org, **forms)), status
 
 
 @bp.route("/<org_id>/records")

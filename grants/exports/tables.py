@@ -1,0 +1,81 @@
+"""The tables staff download: plain data in (rows already loaded by the services), a Sheet
+(header, rows, which columns are money) out. Labels are translated in the staff member's
+language; times are shown in Beijing time."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from grants import labels
+from grants.exports.spreadsheet import Sheet
+from grants.services.ranking import round2
+from grants.timeutil import to_local
+from grants.workflows import PROPOSAL
+
+
+def _local(moment) -> str:
+    return to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _two_places(value):
+    rounded = round2(value)
+    return "" if rounded is None else rounded
+
+
+def screening(proposals) -> Sheet:
+    """The screening list of a call: one row per proposal (with its organisation loaded)."""
+    header = [_("No."), _("Project title"), _("Organisation"), _("Unified social credit code"), _("District"),
+              _("Grade"), _("Category"), _("Amount requested (yuan)"), _("Matching funds (yuan)"),
+              _("Submitted at (Beijing time)"), _("Status"), _("Screening note")]
+    rows = [[
+        p.id, p.title, p.organisation.name, p.organisation.uscc, p.organisation.district or "",
+        str(labels.GRADE_LABELS.get(p.organisation.grade, "")), str(labels.CATEGORY_LABELS.get(p.category, "")),
+        p.amount_requested, p.matching_funds, _local(p.submitted_at), str(PROPOSAL.label(p.status)),
+        p.screening_note or "",
+    ] for p in proposals]
+    return Sheet("proposals", header, rows, money_columns={7, 8})
+
+
+def ranking(result) -> Sheet:
+    """A call's ranking (services.ranking.compute) with every statistic and the budget line."""
+    header = [_("Rank"), _("Proposal no."), _("Project title"), _("Organisation"),
+              _("Amount requested (yuan)"), _("Reviews"), _("Mean"), _("Median"), _("Trimmed mean"),
+              _("Standard deviation"), _("Range"), _("Calibrated score"), _("Ranking score"),
+              _("Disagreement"), _("Fewer reviews than planned"), _("Cumulative requested (yuan)"),
+              _("Recommended")]
+    yes, no = _("Yes"), _("No")
+    rows = [[
+        row.rank or "", row.proposal_id, row.title, row.organisation_name, row.amount_requested, row.n,
+        _two_places(row.mean), _two_places(row.median), _two_places(row.trimmed), _two_places(row.sd),
+        _two_places(row.spread), _two_places(row.calibrated), _two_places(row.score),
+        yes if row.disagreement else no, yes if row.incomplete else no,
+        row.cumulative_requested, yes if row.recommended else no,
+    ] for row in result.rows]
+    return Sheet("ranking", header, rows, money_columns={4, 15})
+
+
+def scores(result, criteria, reviews, reviewer_names: dict[int, str] | None) -> Sheet:
+    """Every counted review's scores, in ranking order. `reviewer_names` None = anonymous:
+    reviewers are numbered 1, 2, … by id instead of named."""
+    numbers = {rid: i for i, rid in enumerate(sorted({r.reviewer_id for r in reviews}), start=1)}
+
+    def reviewer(rid):
+        if reviewer_names is None:
+            return _("Reviewer %(n)d", n=numbers[rid])
+        return reviewer_names.get(rid, "")
+
+    by_proposal: dict[int, list] = {}
+    for r in reviews:
+        by_proposal.setdefault(r.proposal_id, []).append(r)
+    header = [_("Rank"), _("Proposal no."), _("Project title"), _("Reviewer")] + [
+        f"{c.name} ({c.weight}%, /{c.max_score})" for c in criteria] + [
+        _("Weighted total"), _("Recommendation"), _("Submitted at (Beijing time)"), _("Overall comment")]
+    rows = []
+    for row in result.rows:
+        for r in by_proposal.get(row.proposal_id, []):
+            by_criterion = {s.criterion_id: s.score for s in r.scores}
+            rows.append(
+                [row.rank or "", row.proposal_id, row.title, reviewer(r.reviewer_id)]
+                + [by_criterion.get(c.id, "") for c in criteria]
+                + [r.weighted_total, str(labels.RECOMMENDATION_LABELS.get(r.recommendation, "")),
+                   _local(r.submitted_at), r.overall_comment])
+    return Sheet("scores", header, rows, freeze="E2")
