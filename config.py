@@ -85,6 +85,14 @@ class Config:
     # The funding body that publishes calls (used in notices, contracts and open data).
     FUNDER_NAME = os.environ.get("FUNDER_NAME", "嘉兴市民政局")
     FUNDER_USCC = os.environ.get("FUNDER_USCC", "11330400002586130C")
+    # 甲方 of the service-purchase contracts (the purchasing bureau).
+    FUNDER_ADDRESS = os.environ.get("FUNDER_ADDRESS", "浙江省嘉兴市南湖区中环东路1882号")
+    FUNDER_REPRESENTATIVE = os.environ.get("FUNDER_REPRESENTATIVE", "王建国")
+    FUNDER_CONTACT = os.environ.get("FUNDER_CONTACT", "李晓燕")
+    FUNDER_PHONE = os.environ.get("FUNDER_PHONE", "0573-82071234")
+    FUNDER_CITY = os.environ.get("FUNDER_CITY", "嘉兴市")
+    CONTRACT_PREFIX = os.environ.get("CONTRACT_PREFIX", "JXGY")
+    CONTRACT_PLACE = os.environ.get("CONTRACT_PLACE", "浙江省嘉兴市")
     OPEN_DATA_PREFIX = os.environ.get("OPEN_DATA_PREFIX", "jxmz")
     # Public holidays (YYYY-MM-DD, comma separated) skipped when counting working days.
     PUBLIC_HOLIDAYS = os.environ.get("PUBLIC_HOLIDAYS", "")

@@ -126,3 +126,8 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(awards_bp, url_prefix="/awards")
     app.register_blueprint(finance_bp, url_prefix="/finance")
+    from grants.contracts.views import bp as contracts_bp
+    from grants.contracts.views import verify_bp
+
+    app.register_blueprint(contracts_bp, url_prefix="/contracts")
+    app.register_blueprint(verify_bp)

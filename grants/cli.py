@@ -52,7 +52,8 @@ def seed_demo():
 
 def init_app(app) -> None:
     from grants.calls.cli import calls_cli
+    from grants.contracts.cli import contracts_cli
     from grants.panel.cli import reviews_cli
 
-    for command in (outbox_cli, create_user, seed_demo, calls_cli, reviews_cli):
+    for command in (outbox_cli, create_user, seed_demo, calls_cli, reviews_cli, contracts_cli):
         app.cli.add_command(command)

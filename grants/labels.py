@@ -128,6 +128,14 @@ ACTION_LABELS = {
     "objection.lodge": _l("Objection lodged"),
     "objection.uphold": _l("Objection upheld"),
     "objection.dismiss": _l("Objection dismissed"),
+    "contract.generate": _l("Contract generated"),
+    "contract.regenerate": _l("Contract regenerated (new version)"),
+    "contract.upload_signed": _l("Signed copy uploaded"),
+    "contract.replace_signed": _l("Signed copy replaced"),
+    "contract.return_signed": _l("Signed copy returned"),
+    "contract.activate": _l("Contract put in force"),
+    "contract.terminate": _l("Contract terminated"),
+    "contract.clauses": _l("Contract clauses edited"),
 }
 
 

@@ -223,6 +223,23 @@ def can_view_finance(user) -> bool:
     return is_staff(user) or is_finance(user)
 
 
+def can_view_contract(user, contract) -> bool:
+    """Staff and finance; members of the contracted organisation. Others get 404."""
+    return is_staff(user) or is_finance(user) or (is_applicant(user) and is_member(user, contract.organisation_id))
+
+
+def can_upload_signed_contract(user, contract) -> bool:
+    from grants.workflows import CONTRACT
+
+    return CONTRACT.allows(contract, "signed_uploaded", user)
+
+
+def can_activate_contract(user, contract) -> bool:
+    from grants.workflows import CONTRACT
+
+    return CONTRACT.allows(contract, "active", user)
+
+
 def can_resolve_objection(user, objection) -> bool:
     from grants.workflows import OBJECTION
 

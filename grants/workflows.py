@@ -308,4 +308,32 @@ OBJECTION = Workflow(
     ),
 )
 
-WORKFLOWS = {w.name: w for w in (ORGANISATION, CALL, PROPOSAL, REVIEW, ASSIGNMENT, AWARD, OBJECTION)}
+
+def member_of_supplier(contract, actor, now):
+    if actor is None or contract.organisation_id not in actor.organisation_ids:
+        return _("Only members of the contracted organisation can do this.")
+    return None
+
+
+# The service-purchase contract of a confirmed award: generated (and regenerated) by staff,
+# signed and sealed on paper by the organisation, which uploads the scan; staff check the scan
+# and activate the contract (the on-signing tranche becomes payable).
+CONTRACT = Workflow(
+    "contract",
+    {
+        "generated": State(_l("Generated: waiting for the signed copy"),
+                           _l("Ready: download, sign and seal it, then upload the scan")),
+        "signed_uploaded": State(_l("Signed copy uploaded: to check"), _l("Signed copy received: being checked")),
+        "active": State(_l("Active"), _l("In force")),
+        "terminated": State(_l("Terminated"), _l("Terminated")),
+    },
+    (
+        _t("generated", "signed_uploaded", ("applicant",), "upload_signed", member_of_supplier),
+        _t("signed_uploaded", "signed_uploaded", ("applicant",), "replace_signed", member_of_supplier),
+        _t("signed_uploaded", "generated", STAFF_ROLES, "return_signed"),
+        _t("signed_uploaded", "active", STAFF_ROLES, "activate"),
+        _t("active", "terminated", STAFF_ROLES, "terminate"),
+    ),
+)
+
+WORKFLOWS = {w.name: w for w in (ORGANISATION, CALL, PROPOSAL, REVIEW, ASSIGNMENT, AWARD, OBJECTION, CONTRACT)}

@@ -81,6 +81,14 @@ def object_to(call_id):
                            window_refusal=awards_service.objection_window_refusal(call), **data), 422
 
 
+@bp.route("/contracts")
+def contracts():
+    """Contracts announced (合同公告): number, parties, service, amount, term, announcement date."""
+    from grants.services import contracts as contracts_service
+
+    return render_template("public/contracts.html", page=paginate(contracts_service.announced()))
+
+
 @bp.app_template_global("public_open_calls")
 def public_open_calls(limit: int = 5):
     """Open calls for the home page."""
