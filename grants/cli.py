@@ -1,4 +1,4 @@
-"""flask commands: seed-demo, create-user, outbox deliver."""
+"""flask commands: seed-demo, create-user, outbox deliver (and each area's group: reviews, fonts)."""
 from __future__ import annotations
 
 import click
@@ -55,3 +55,6 @@ def init_app(app) -> None:
     from grants.panel.cli import reviews_cli
 
     app.cli.add_command(reviews_cli)
+    from grants.pdf.cli import fonts_cli
+
+    app.cli.add_command(fonts_cli)
