@@ -27,7 +27,7 @@ from grants.pdf.fetcher import FONT_SCHEME, PDFFetcher
 from grants.pdf.fonts import PREPARED_FAMILY, STYLES, SYSTEM_FAMILY, prepared_name
 from grants.pdf.sandbox import ClauseError, render_clause, validate_clause
 
-__all__ = ["render", "chinese_number", "ClauseError", "render_clause", "validate_clause", "font_dir", "PDFFetcher"]
+__all__ = ["ClauseError", "PDFFetcher", "chinese_number", "font_dir", "html_to_pdf", "render", "render_clause", "validate_clause"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf"
 DEFAULT_FONT_DIR = INSTANCE_DIR / "fonts"
@@ -75,7 +75,13 @@ def render_html(template_name: str, context: dict) -> str:
 def render(template_name: str, context: dict, *, fonts: str = "prepared",
            fetcher: PDFFetcher | None = None, fonts_dir: Path | None = None) -> bytes:
     """Render templates/pdf/<template_name> with `context` to PDF bytes."""
-    html = render_html(template_name, context)
+    return html_to_pdf(render_html(template_name, context), fonts=fonts, fetcher=fetcher,
+                       fonts_dir=fonts_dir)
+
+
+def html_to_pdf(html: str, *, fonts: str = "prepared", fetcher: PDFFetcher | None = None,
+                fonts_dir: Path | None = None) -> bytes:
+    """Print an HTML string (already rendered) to PDF bytes, loading only through the fetcher."""
     fetcher = fetcher or PDFFetcher(fonts_dir or font_dir())
     font_config = FontConfiguration()
     stylesheet = CSS(string=font_css(fonts), font_config=font_config, url_fetcher=fetcher)

@@ -2,7 +2,8 @@
 
 Clause texts are stored per call and edited by program staff; they are templates such as
 ``乙方应于{{ term.end }}前完成全部服务。`` They run in `jinja2.sandbox.SandboxedEnvironment`
-with autoescape on, and the data they see is checked to be plain (dicts, lists, str, int,
+with autoescape on (and their literal text escaped as well: a clause is prose, not
+markup), and the data they see is checked to be plain (dicts, lists, str, int,
 Decimal, bool, None), so there is no model object, no session and no function to reach through
 attributes. Anything the sandbox refuses — ``{{ ''.__class__.__mro__ }}``, a call to an
 unsafe method, an unknown placeholder, a syntax error, an oversized repetition — becomes a
@@ -15,9 +16,17 @@ import operator
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import (
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    Undefined,
+    UndefinedError,
+)
+from jinja2.ext import Extension
+from jinja2.lexer import Token
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from grants.services import ServiceError
 
@@ -29,6 +38,21 @@ PLAIN_SCALARS = (str, int, Decimal, bool, type(None))
 
 class ClauseError(ServiceError):
     """A clause text the sandbox refused; `message` is ready to show (Chinese by default)."""
+
+
+class _EscapeLiterals(Extension):
+    """Escape the literal text of a clause too, not only the placeholders' values.
+
+    A clause is legal prose: "金额<10万元" must print as written, and markup typed into it
+    (``<img src=…>``, ``<style>``) prints as text instead of reaching WeasyPrint.
+    """
+
+    def filter_stream(self, stream):
+        for token in stream:
+            if token.type == "data":
+                yield Token(token.lineno, "data", str(escape(token.value)))
+            else:
+                yield token
 
 
 class _ClauseEnvironment(SandboxedEnvironment):
@@ -43,22 +67,22 @@ class _ClauseEnvironment(SandboxedEnvironment):
             return operator.pow(left, right)
         if operator_name == "*":
             for seq, count in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(count, int):
-                    if len(seq) * count > MAX_OUTPUT:
-                        raise SecurityError("repetition too large")
+                if (isinstance(seq, (str, list, tuple)) and isinstance(count, int)
+                        and len(seq) * count > MAX_OUTPUT):
+                    raise SecurityError("repetition too large")
             return operator.mul(left, right)
         return super().call_binop(context, operator_name, left, right)
 
 
 def _printable(value):
     # A method or a helper printed as text would show internals ("<function ...>").
-    if callable(value):
+    if callable(value) and not isinstance(value, Undefined):
         raise SecurityError("callables cannot be printed")
     return value
 
 
 _env = _ClauseEnvironment(autoescape=True, undefined=StrictUndefined, trim_blocks=True,
-                          lstrip_blocks=True, finalize=_printable)
+                          lstrip_blocks=True, finalize=_printable, extensions=[_EscapeLiterals])
 # No helpers beyond the sandbox's bounded range(): no lipsum, cycler, joiner, namespace, dict.
 _env.globals = {"range": _env.globals["range"]}
 
