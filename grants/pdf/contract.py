@@ -216,7 +216,7 @@ def demo_contract_data(base_url: str = "http://127.0.0.1:5000") -> ContractData:
         "verification_code": "7KQ3-M9XD-2PFA",
         "base_url": base_url,
         "project": {
-            "name": "“银龄守护”社区独居老人关爱服务项目",
+            "name": "社区独居老人“银龄守护”关爱服务项目",
             "call_title": "2026年嘉兴市公益创投项目征集",
             "category": "为老服务",
             "location": "嘉兴市南湖区新兴街道、建设街道",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.subset import Options, Subsetter
-from fontTools.ttLib import TTCollection, TTFont, newTable
+from fontTools.ttLib import TTCollection, TTFont, TTLibError, newTable
 
 SYSTEM_FAMILY = "Noto Serif CJK SC"
 PREPARED_FAMILY = "Grants Serif SC"
@@ -33,6 +34,8 @@ STYLES = {
 # Largest distance (in font units, 1000 per em) allowed between a cubic curve and the
 # quadratic curves replacing it: invisible at any print size.
 MAX_ERR = 1.0
+# Bumped whenever the build changes what it produces, so existing prepared fonts are rebuilt.
+BUILD_VERSION = 2
 DAXIE = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整圆〇"
 
 
@@ -114,6 +117,21 @@ def _to_truetype(font: TTFont) -> None:
     font.sfntVersion = "\x00\x01\x00\x00"
 
 
+def _unique_id(style: str) -> str:
+    return f"{PREPARED_FAMILY.replace(' ', '')}-{style};prepared-v{BUILD_VERSION}"
+
+
+def _up_to_date(target: Path, source: Path, style: str) -> bool:
+    """True when `target` was built by this version of the build from the current `source`."""
+    if not target.is_file() or target.stat().st_mtime < source.stat().st_mtime:
+        return False
+    try:
+        with target.open("rb") as fh:
+            return TTFont(fh, lazy=True)["name"].getDebugName(3) == _unique_id(style)
+    except (TTLibError, OSError, struct.error, KeyError, ValueError, AssertionError, IndexError):
+        return False  # a truncated or foreign file: rebuild it
+
+
 def _rename(font: TTFont, style: str) -> None:
     names = font["name"]
     ps_name = f"{PREPARED_FAMILY.replace(' ', '')}-{style}"
@@ -121,7 +139,7 @@ def _rename(font: TTFont, style: str) -> None:
     for record in list(names.names):
         if record.nameID in (1, 3, 4, 6, 16, 17, 18, 21, 22):
             names.removeNames(nameID=record.nameID)
-    for name_id, value in ((1, PREPARED_FAMILY), (2, style), (3, f"{ps_name};prepared"),
+    for name_id, value in ((1, PREPARED_FAMILY), (2, style), (3, _unique_id(style)),
                            (4, full), (6, ps_name)):
         names.setName(value, name_id, 3, 1, 0x409)
         names.setName(value, name_id, 1, 0, 0)
@@ -138,7 +156,11 @@ def build_one(source: Path, style: str, target: Path) -> None:
     options.glyph_names = False
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
-    options.drop_tables += ["VORG", "vhea", "vmtx", "DSIG", "BASE"]
+    # Only kerning (for the proportional Latin): keeping the OpenType substitutions would pull
+    # in ~6,000 alternate glyphs (vertical forms, width and locale variants) that horizontal
+    # Chinese text never uses, doubling the file and the time WeasyPrint spends loading it.
+    options.layout_features = ["kern"]
+    options.drop_tables += ["VORG", "vhea", "vmtx", "DSIG", "BASE", "GSUB"]
     subsetter = Subsetter(options)
     subsetter.populate(unicodes=charset())
     subsetter.subset(font)
@@ -158,7 +180,8 @@ def build_one(source: Path, style: str, target: Path) -> None:
 
 
 def build(font_dir: Path, system_dir: Path = SYSTEM_FONT_DIR, force: bool = False) -> list[Built]:
-    """Build every style into `font_dir`; skip a style whose file is newer than its source.
+    """Build every style into `font_dir`; skip a style already built by this BUILD_VERSION
+    and newer than its source.
 
     A lock file serialises concurrent builders (two test workers, two set-ups): the second
     waits, then finds the fonts up to date.
@@ -179,7 +202,7 @@ def _build_locked(font_dir: Path, system_dir: Path, force: bool) -> list[Built]:
                 f"the system font {source} is missing; install it with: "
                 "sudo apt-get install fonts-noto-cjk")
         target = font_dir / prepared_name(style)
-        if not force and target.is_file() and target.stat().st_mtime >= source.stat().st_mtime:
+        if not force and _up_to_date(target, source, style):
             results.append(Built(style, target, False))
             continue
         build_one(source, style, target)

@@ -1,4 +1,7 @@
 """The prepared font: GB2312 complete, TrueType outlines, its own family name, built once."""
+import os
+from pathlib import Path
+
 from fontTools.ttLib import TTFont
 
 from grants.pdf.fonts import PREPARED_FAMILY, charset
@@ -53,3 +56,18 @@ def test_a_missing_system_font_stops_the_build_with_the_install_command(tmp_path
         app.config["PDF_SYSTEM_FONT_DIR"] = saved
     assert result.exit_code == 1
     assert "apt-get install fonts-noto-cjk" in result.output
+
+
+def test_a_stale_or_foreign_file_is_not_taken_for_the_prepared_font(tmp_path, prepared_fonts, app):
+    from grants.pdf.fonts import STYLES, _up_to_date
+
+    source = Path(app.config["PDF_SYSTEM_FONT_DIR"]) / STYLES["Regular"][0]
+    built = prepared_fonts[0]
+    assert built.style == "Regular" and _up_to_date(built.path, source, "Regular")
+    foreign = tmp_path / "GrantsSerifSC-Regular.ttf"
+    foreign.write_bytes(b"not a font")
+    assert not _up_to_date(foreign, source, "Regular")
+    old = tmp_path / "old.ttf"
+    old.write_bytes(built.path.read_bytes())
+    os.utime(old, (0, 0))  # older than the system font it was built from
+    assert not _up_to_date(old, source, "Regular")
