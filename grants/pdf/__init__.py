@@ -17,11 +17,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import cn2an
+from flask import current_app, has_app_context
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from config import INSTANCE_DIR
+from config import BASE_DIR, INSTANCE_DIR
 from grants.money import daxie, format_yuan
 from grants.pdf.fetcher import FONT_SCHEME, PDFFetcher
 from grants.pdf.fonts import PREPARED_FAMILY, STYLES, SYSTEM_FAMILY, prepared_name
@@ -29,7 +30,7 @@ from grants.pdf.sandbox import ClauseError, render_clause, validate_clause
 
 __all__ = ["ClauseError", "PDFFetcher", "chinese_number", "font_dir", "html_to_pdf", "render", "render_clause", "validate_clause"]
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf"
+TEMPLATE_DIR = BASE_DIR / "templates" / "pdf"
 DEFAULT_FONT_DIR = INSTANCE_DIR / "fonts"
 
 _env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True,
@@ -48,8 +49,6 @@ _env.filters["cn"] = chinese_number
 
 def font_dir() -> Path:
     """Where the prepared fonts are: PDF_FONT_DIR of the current app, else instance/fonts."""
-    from flask import current_app, has_app_context
-
     if has_app_context() and current_app.config.get("PDF_FONT_DIR"):
         return Path(current_app.config["PDF_FONT_DIR"])
     return DEFAULT_FONT_DIR

@@ -39,7 +39,7 @@ import segno
 
 from grants.money import daxie, format_yuan, quantize, split_by_percentages
 from grants.pdf import chinese_number, render
-from grants.pdf.sandbox import plain, render_clause
+from grants.pdf.sandbox import plain, render_clause, validate_clause
 
 # Crockford-style: no 0/O, 1/I/L, so a code read off paper is typed back correctly.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -171,6 +171,26 @@ def clause_data(data: ContractData) -> dict:
         "signing": {**signing, "copies_text": chinese_number(signing["copies"]),
                     "copies_each_text": chinese_number(signing["copies_each"])},
     }
+
+
+def placeholders(data: ContractData | None = None) -> list[str]:
+    """The dotted names a clause text may use ("supplier.name", "price.daxie", …), for the editor."""
+    names = []
+
+    def walk(prefix, value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(f"{prefix}.{key}" if prefix else key, item)
+        else:
+            names.append(prefix)
+
+    walk("", clause_data(data or demo_contract_data()))
+    return sorted(names)
+
+
+def check_clause_text(text: str) -> str | None:
+    """Preview check for a staff-edited clause: the error message, or None when it renders."""
+    return validate_clause(text, clause_data(demo_contract_data()))
 
 
 def contract_context(data: ContractData) -> dict:

@@ -5,9 +5,11 @@ import pytest
 
 from grants.pdf.contract import (
     DEFAULT_CLAUSES,
+    check_clause_text,
     clause_data,
     contract_context,
     demo_contract_data,
+    placeholders,
 )
 from grants.pdf.sandbox import ClauseError, render_clause, validate_clause
 
@@ -66,6 +68,14 @@ def test_placeholders_fill_in_and_the_default_clauses_are_valid(sample):
         "合同金额¥300,000.00（人民币叁拾万元整）")
     for clause in DEFAULT_CLAUSES:
         assert validate_clause(clause["text"], sample) is None, clause["key"]
+
+
+def test_the_editor_check_and_the_placeholder_list():
+    names = placeholders()
+    assert {"supplier.name", "buyer.uscc", "price.daxie", "term.end", "contract.number"} <= set(names)
+    assert all("__" not in name for name in names)
+    assert check_clause_text("乙方：{{ supplier.name }}") is None
+    assert check_clause_text("{{ ''.__class__.__mro__ }}").startswith(NOT_ALLOWED)
 
 
 def test_only_plain_data_reaches_a_clause(sample):
