@@ -63,6 +63,10 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
     UPLOAD_ROOT = os.environ.get("UPLOAD_ROOT", str(INSTANCE_DIR / "uploads"))
+    # Printed documents: the prepared contract font (`flask fonts build` writes it here) and the
+    # folder holding the system's Noto Serif CJK collections it is built from (fonts-noto-cjk).
+    PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", str(INSTANCE_DIR / "fonts"))
+    PDF_SYSTEM_FONT_DIR = os.environ.get("PDF_SYSTEM_FONT_DIR", "/usr/share/fonts/opentype/noto")
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 12 * 1024 * 1024)
 
     BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "zh_CN")

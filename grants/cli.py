@@ -1,5 +1,6 @@
 """Every flask command, registered one way (`init_app`): seed-demo, create-user, outbox deliver,
-and each area's group (calls tick, reviews remind). Blueprints register no commands."""
+and each area's group (calls tick, reviews remind, contracts render, fonts build). Blueprints
+register no commands."""
 from __future__ import annotations
 
 import click
@@ -54,6 +55,7 @@ def init_app(app) -> None:
     from grants.calls.cli import calls_cli
     from grants.contracts.cli import contracts_cli
     from grants.panel.cli import reviews_cli
+    from grants.pdf.cli import fonts_cli
 
-    for command in (outbox_cli, create_user, seed_demo, calls_cli, reviews_cli, contracts_cli):
+    for command in (outbox_cli, create_user, seed_demo, calls_cli, reviews_cli, contracts_cli, fonts_cli):
         app.cli.add_command(command)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One set-up for `make run` and `make test`: Debian packages (when missing), the virtualenv
-# with pinned requirements, compiled translations, migrations and demo data.
+# with pinned requirements, compiled translations, the prepared PDF font, migrations and demo data.
 # Usage: scripts/setup.sh [--no-db]   (--no-db: skip migrating and seeding the dev database)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +57,12 @@ for po in grants/translations/*/zh_CN/LC_MESSAGES/messages.po; do
 done
 
 mkdir -p instance
+# The prepared contract font (a GB2312 TrueType subset of the system's Noto Serif CJK SC) in
+# instance/fonts/; skipped when up to date. It stops set-up with the apt-get command to run when
+# fonts-noto-cjk is missing.
+if ! FLASK_APP=wsgi.py .venv/bin/flask fonts build >/dev/null; then
+  echo "setup: could not prepare the PDF font (see the message above)" >&2; exit 1
+fi
 if [ "${1:-}" != "--no-db" ]; then
   FLASK_APP=wsgi.py .venv/bin/flask db upgrade 2>&1 | grep -v "^INFO" || true
 fi

@@ -32,14 +32,16 @@ def create_org(*, name=None, status="verified", grade=3, grade_assessed_on=date(
                registration_date=date(2015, 1, 1), district="南湖区", org_type="social_service",
                inspections=((2024, "passed"), (2025, "passed")), blacklisted=False, **extra) -> Organisation:
     n = next(_seq)
-    org = Organisation(
-        name=name or f"测试社会组织{n}", uscc=extra.pop("uscc", None) or make_uscc(n), org_type=org_type,
+    fields = dict(
+        name=name or f"测试社会组织{n}", uscc=make_uscc(n), org_type=org_type,
         registration_date=registration_date, address=f"嘉兴市南湖区测试路{n}号", district=district,
         legal_representative="张三", contact_name="李四", contact_phone="0573-88888888",
         contact_email=f"org{n}@example.org", bank_name="中国银行嘉兴分行", bank_account=f"6217{n:012d}",
         status=status, grade=grade, grade_assessed_on=grade_assessed_on if grade else None,
-        blacklisted=blacklisted, **extra,
+        blacklisted=blacklisted,
     )
+    fields.update({k: v for k, v in extra.items() if v is not None or k != "uscc"})
+    org = Organisation(**fields)
     db.session.add(org)
     db.session.flush()
     for year, result in inspections:

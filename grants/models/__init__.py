@@ -1,8 +1,8 @@
 """All models, imported here so Alembic and the app see one metadata."""
 from grants.models.audit import AuditEvent, OutboxMessage  # noqa: F401
 from grants.models.award import Award, AwardNotice, Objection  # noqa: F401
-from grants.models.contract import Contract, ContractCounter, ContractTemplate, ContractVersion  # noqa: F401
 from grants.models.call import Call, RubricCriterion, TrancheRule  # noqa: F401
+from grants.models.contract import Contract, ContractCounter, ContractTemplate, ContractVersion  # noqa: F401
 from grants.models.files import StoredFile  # noqa: F401
 from grants.models.organisation import AnnualInspection, Membership, Organisation  # noqa: F401
 from grants.models.proposal import Attachment, BudgetLine, Indicator, Proposal, ProposedMilestone  # noqa: F401

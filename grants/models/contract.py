@@ -48,10 +48,10 @@ class Contract(db.Model):
     announcement_due_on: Mapped[date | None] = mapped_column(Date)
     return_reason: Mapped[str | None] = mapped_column(Text)
 
-    award: Mapped["Award"] = relationship()  # noqa: F821
-    organisation: Mapped["Organisation"] = relationship()  # noqa: F821
-    call: Mapped["Call"] = relationship()  # noqa: F821
-    signed_file: Mapped["StoredFile | None"] = relationship()  # noqa: F821
+    award: Mapped[Award] = relationship()  # noqa: F821
+    organisation: Mapped[Organisation] = relationship()  # noqa: F821
+    call: Mapped[Call] = relationship()  # noqa: F821
+    signed_file: Mapped[StoredFile | None] = relationship()  # noqa: F821
     versions: Mapped[list[ContractVersion]] = relationship(
         back_populates="contract", order_by="ContractVersion.number")
 
@@ -80,8 +80,8 @@ class ContractVersion(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     contract: Mapped[Contract] = relationship(back_populates="versions")
-    stored_file: Mapped["StoredFile"] = relationship(lazy="joined")  # noqa: F821
-    created_by: Mapped["User | None"] = relationship()  # noqa: F821
+    stored_file: Mapped[StoredFile] = relationship(lazy="joined")  # noqa: F821
+    created_by: Mapped[User | None] = relationship()  # noqa: F821
 
 
 class ContractCounter(db.Model):

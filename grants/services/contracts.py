@@ -16,7 +16,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from grants.extensions import db
 from grants.labels import CATEGORY_LABELS
@@ -242,7 +242,8 @@ def upload_signed(actor, contract: Contract, filename: str | None, data: bytes, 
         contract.signed_uploaded_by_id = actor.id
         contract.signed_on = signed_on
         contract.return_reason = None
-        transition(CONTRACT, contract, target, actor, data={"sha256": stored.sha256, "signed_on": signed_on.isoformat()},
+        transition(CONTRACT, contract, target, actor,
+                   data={"sha256": stored.sha256, "signed_on": signed_on.isoformat()},
                    to=_staff_users(), template="contract_signed_uploaded", kind="contract.signed_uploaded",
                    context={"contract": contract})
         if previous and previous != stored.id:

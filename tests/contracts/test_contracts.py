@@ -15,7 +15,7 @@ from grants.extensions import db
 from grants.models import AuditEvent, ContractVersion, OutboxMessage, User
 from grants.services import ServiceError, files
 from grants.services import contracts as service
-from grants.timeutil import add_working_days, local_today, to_local, now_utc
+from grants.timeutil import add_working_days, local_today, now_utc, to_local
 from tests.factories import create_applicant, create_call, create_org, create_user
 from tests.factories_awards import create_award
 from tests.factories_proposals import PDF_BYTES
@@ -35,7 +35,7 @@ def award():
     org = create_org(name="嘉兴市南湖区堃𠮷社会工作服务中心", legal_representative="陈堃",
                      bank_name="中国工商银行嘉兴南湖支行", bank_account="1204060109001234567")
     create_applicant(org, email="grantee@example.org")
-    return create_award(call, org, amount="100000.01")
+    return create_award(call, org, amount="100000.01", requested="120000.00")
 
 
 def _text(pdf: bytes) -> tuple[str, int]:
@@ -150,7 +150,9 @@ def test_other_organisations_never_see_a_contract(staff, award, login, client):
     stranger = create_applicant(create_org())
     login(stranger)
     assert client.get(f"/contracts/{contract.id}").status_code == 404
-    assert client.get(f"/contracts/{contract.id}/versions/1.pdf").status_code == 404
+    missing = client.get(f"/contracts/{contract.id}/versions/1.pdf")
+    missing.close()
+    assert missing.status_code == 404
     assert client.post(f"/contracts/{contract.id}/signed",
                        data={"file": (io.BytesIO(PNG_BYTES), "x.png")},
                        content_type="multipart/form-data").status_code == 404
@@ -162,7 +164,9 @@ def test_finance_reads_contracts_but_cannot_activate(staff, award, login, client
     login(create_user("finance"))
     assert client.get(f"/contracts/{contract.id}").status_code == 200
     pdf = client.get(f"/contracts/{contract.id}/versions/1.pdf")
-    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    body = pdf.get_data()
+    pdf.close()
+    assert pdf.status_code == 200 and body.startswith(b"%PDF")
     assert client.post(f"/contracts/{contract.id}/activate").status_code == 403
 
 
@@ -197,7 +201,9 @@ def test_edited_clauses_print_in_the_next_contract(staff, award, login, client):
     text = "因本合同发生争议的，提交嘉兴仲裁委员会仲裁。乙方：{{ supplier.name }}。"
     response = client.post(f"/contracts/calls/{award.call_id}/clauses",
                            data={**_clause_form(clauses, disputes=text), "action": "preview"})
-    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    body = response.get_data()
+    response.close()
+    assert response.status_code == 200 and body.startswith(b"%PDF")
     client.post(f"/contracts/calls/{award.call_id}/clauses",
                 data={**_clause_form(clauses, disputes=text), "action": "save"})
     contract = service.generate(staff, award)
@@ -207,12 +213,18 @@ def test_edited_clauses_print_in_the_next_contract(staff, award, login, client):
 
 
 def test_render_command_generates_every_contract_of_a_call(staff, runner):
+    from grants.models import Award, Call, Contract
+
     call = create_call(status="decided")
-    awards = [create_award(call, amount=f"{30000 + i}.00") for i in range(3)]
-    result = runner.invoke(args=["contracts", "render", "--call", str(call.id)])
+    call_id = call.id
+    award_ids = [create_award(call, amount=f"{30000 + i}.00").id for i in range(3)]
+    result = runner.invoke(args=["contracts", "render", "--call", str(call_id)])
     assert result.exit_code == 0, result.output
-    assert "3" in result.output
-    assert all(service.contract_of(a) is not None for a in awards)
-    again = runner.invoke(args=["contracts", "render", "--call", str(call.id)])
-    assert again.exit_code == 0 and "0" in again.output
-    assert Decimal("90003.00") == sum(a.amount for a in awards)
+    assert "generated=3 failed=0 total=3" in result.output
+    db.session.expire_all()
+    contracts = db.session.scalars(select(Contract).where(Contract.award_id.in_(award_ids))).all()
+    assert len(contracts) == 3 and len({c.number for c in contracts}) == 3
+    assert sum(c.amount for c in contracts) == Decimal("90003.00")
+    again = runner.invoke(args=["contracts", "render", "--call", str(call_id)])
+    assert again.exit_code == 0 and "generated=0 failed=0 total=0" in again.output
+    assert db.session.get(Call, call_id) is not None and db.session.get(Award, award_ids[0]) is not None
