@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import importlib
 
-STEPS = ["grants.seed.core", "grants.seed.calls", "grants.seed.proposals", "grants.seed.panel", "grants.seed.reviews"]
+STEPS = ["grants.seed.core", "grants.seed.calls", "grants.seed.proposals", "grants.seed.panel", "grants.seed.reviews",
+         "grants.seed.awards"]
 
 
 def run() -> list[tuple[str, str]]:

@@ -353,7 +353,7 @@ def lodge_objection(call: Call, *, name: str, contact: str, text: str, award_id:
         raise ServiceError(refusal)
     with atomic():
         objection = Objection(reference=_reference(call), call_id=call.id, award_id=award.id if award else None,
-                              status="pending", name=name, contact=contact, text=text)
+                              status="pending", name=name, contact=contact, text=text, lodged_at=now or now_utc())
         db.session.add(objection)
         db.session.flush()
         notify(None, objection, "objection.lodge", to_status="pending", to=_staff_users(),
