@@ -50,13 +50,6 @@ def url_with(**changes) -> str:
     return request.path + ("?" + urlencode(args) if args else "")
 
 
-def reviewer_title(proposal) -> str:
-    """A proposal's title as a reviewer may see it (organisation details masked in blind calls)."""
-    from grants.services.reviews import blind_title
-
-    return blind_title(proposal)
-
-
 def init_app(app) -> None:
     app.jinja_env.filters.update(
         money=format_yuan,
@@ -73,7 +66,6 @@ def init_app(app) -> None:
         url_with=url_with,
         get_locale=get_locale,
         current_lang=current_lang,
-        reviewer_title=reviewer_title,
     )
 
     @app.context_processor

@@ -15,7 +15,7 @@ from grants.models import Call, Organisation, PanelMember, Proposal, ReviewAssig
 from grants.panel.forms import (
     AddAssignmentForm, AddMemberForm, AutoAssignForm, DeclareForm, RecordConflictForm, ReminderForm, RemoveForm,
 )
-from grants.services import ServiceError
+from grants.services import ServiceError, redaction
 from grants.services import panel as service
 from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate
 
@@ -292,8 +292,9 @@ def queue():
         abort(403)
     rows = service.queue_for(current_user)
     done = service.submitted_proposal_ids(current_user, [a.proposal_id for a in rows])
-    orgs = {a.proposal.organisation_id: a.proposal.organisation.name for a in rows if not a.proposal.call.blind_review}
-    return render_template("panel/queue.html", rows=rows, done=done, orgs=orgs,
+    # each row as this reviewer may see it: the organisation's name only where its call is not blind
+    rows = [(a, redaction.for_viewer(current_user, a.proposal)) for a in rows]
+    return render_template("panel/queue.html", rows=rows, done=done,
                            review_endpoint="reviews.review" in current_app.view_functions)
 
 
@@ -322,6 +323,5 @@ def declare(assignment_id):
             if "reviews.review" in current_app.view_functions:
                 return redirect(url_for("reviews.review", proposal_id=proposal.id))
             return redirect(url_for("panel.queue"))
-    org_name = None if proposal.call.blind_review else proposal.organisation.name
     return render_template("panel/declare.html", assignment=assignment, proposal=proposal, call=proposal.call,
-                           org_name=org_name, form=form), (400 if form.errors else 200)
+                           shown=redaction.for_viewer(current_user, proposal), form=form), (400 if form.errors else 200)

@@ -24,7 +24,7 @@ from grants import permissions
 from grants.extensions import db
 from grants.models import CriterionScore, Proposal, Review, RubricCriterion
 from grants.models.review import RECOMMENDATIONS
-from grants.services import ServiceError, atomic
+from grants.services import ServiceError, atomic, redaction
 from grants.services.audit import record
 from grants.services.outbox import queue
 from grants.services.workflow import transition
@@ -167,18 +167,10 @@ def reopen(actor, review: Review, reason: str) -> Review:
                    data={"previous_total": str(previous) if previous is not None else None})
         review.weighted_total = None
         review.submitted_at = None
+        shown = redaction.for_viewer(review.reviewer, proposal)
         queue(review.reviewer, "review_reopened", kind="review.reopened", proposal=proposal,
-              title=blind_title(proposal), call=proposal.call, reason=reason)
+              title=shown.title, call=proposal.call, reason=shown.text(reason))
     return review
-
-
-def blind_title(proposal: Proposal) -> str:
-    """The proposal's title as reviewers may see it (organisation details removed in a blind call)."""
-    if not proposal.call.blind_review:
-        return proposal.title
-    from grants.reviews.blind import Redactor
-
-    return Redactor(proposal.organisation).text(proposal.title)
 
 
 def others_reviews(proposal: Proposal, viewer) -> list[Review]:
