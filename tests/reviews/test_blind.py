@@ -254,3 +254,18 @@ def test_attachment_bytes_are_served_unchanged_outside_blind_calls(login):
     served = response.data
     response.close()
     assert served == data and response.headers["Content-Type"].startswith(files.DOCX)
+
+
+def test_short_name_given_at_registration_is_shown_and_masked(client, login):
+    from grants.models import Organisation
+    from grants.services.redaction import Masker
+    from tests.core.test_registration import form
+
+    response = client.post("/organisations/register", data=form(short_name=" 新青年社工 "))
+    assert response.status_code == 302
+    org = db.session.scalars(select(Organisation)).one()
+    assert org.short_name == "新青年社工"
+    client.post("/auth/logout")
+    page = login(create_user("staff")).get(f"/organisations/{org.id}").get_data(as_text=True)
+    assert "简称（如有）" in page and "新青年社工" in page
+    assert Masker(identifiers(org)).mask("由新 青 年 社 工负责") == f"由{MASK}负责"
