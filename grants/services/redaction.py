@@ -31,17 +31,16 @@ from dataclasses import dataclass
 from posixpath import dirname, join, normpath
 
 from flask_babel import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject
 
 from grants import permissions
+from grants.services.files import ALLOWED_TYPES, DOCX, JPEG, PDF, PNG, XLSX
 
 MASK = "▇▇▇"
 
-PDF = "application/pdf"
-JPEG = "image/jpeg"
-PNG = "image/png"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_EXT = {PDF: "pdf", JPEG: "jpg", PNG: "png", DOCX: "docx", XLSX: "xlsx"}
 
 
 class MetadataError(Exception):
@@ -108,7 +107,7 @@ class Redaction:
 
 
 def anonymous_name(n: int, content_type: str) -> str:
-    return _("Attachment %(n)d", n=n) + "." + _EXT.get(content_type, "bin")
+    return _("Attachment %(n)d", n=n) + "." + ALLOWED_TYPES.get(content_type, "bin")
 
 
 # -- normalised text -----------------------------------------------------------------------------
@@ -240,8 +239,6 @@ _IMAGE_FORMATS = {JPEG: "JPEG", PNG: "PNG"}
 
 
 def rebuild_image(data: bytes, content_type: str) -> bytes:
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     fmt = _IMAGE_FORMATS[content_type]
     try:
         with warnings.catch_warnings():
@@ -275,8 +272,6 @@ _PDF_DROP_KEYS = ("/Annots", "/Metadata", "/PieceInfo", "/AA", "/JS", "/JavaScri
 
 
 def _scrub_pdf(obj, seen: set[int]) -> None:
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
-
     if isinstance(obj, IndirectObject):
         key = obj.idnum
         if key in seen:
@@ -297,10 +292,6 @@ def _scrub_pdf(obj, seen: set[int]) -> None:
 
 
 def rebuild_pdf(data: bytes) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.errors import PyPdfError
-    from pypdf.generic import ContentStream
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -349,7 +340,8 @@ _DROP_REL_TYPES = re.compile(
 )
 _REL = re.compile(r"<Relationship\b[^>]*?/>", re.DOTALL)
 _ATTR = re.compile(r'\b([\w:]+)="([^"]*)"')
-_AUTHOR_ATTRS = re.compile(r'(\s[\w]+:(?:author|initials|date|userId|providerId))="[^"]*"')
+_AUTHOR_ATTRS = re.compile(r'(\s\w+:(?:author|initials))="[^"]*"')      # required: kept, emptied
+_TRACE_ATTRS = re.compile(r'\s\w+:(?:date|dateUtc|userId|providerId)="[^"]*"')  # optional: removed
 _PERSON_ATTRS = re.compile(r'(\s(?:userName|author|lastModifiedBy|creator))="[^"]*"')
 _COMMENT_ANCHORS = re.compile(
     r"<w:r\b[^>]*>(?:(?!</w:r>).)*?<w:commentReference\b[^>]*/>(?:(?!</w:r>).)*?</w:r>"
@@ -398,8 +390,8 @@ def _drop_rid_references(xml: str, removed_ids: set[str]) -> str:
         if not rid:
             continue
         quoted = re.escape(rid)
-        xml = re.sub(r"<(\w+:)?(?:legacyDrawing|legacyDrawingHF|attachedTemplate)\b[^>]*\br:id=\"" + quoted + r"\"[^>]*/>",
-                     "", xml)
+        xml = re.sub(r"<(\w+:)?(?:legacyDrawing|legacyDrawingHF|attachedTemplate)\b[^>]*\br:id=\""
+                     + quoted + r"\"[^>]*/>", "", xml)
         xml = re.sub(r"\sr:id=\"" + quoted + r"\"", "", xml)
     return xml
 
@@ -449,6 +441,7 @@ def rebuild_office(data: bytes) -> bytes:
                 xml = _COMMENT_ANCHORS.sub("", xml)
                 xml = _REMOVE_ELEMENTS.sub("", xml)
                 xml = _AUTHOR_ATTRS.sub(r'\1=""', xml)
+                xml = _TRACE_ATTRS.sub("", xml)
                 xml = _PERSON_ATTRS.sub(r'\1=""', xml)
                 xml = _RSID_ATTRS.sub("", xml)
                 xml = _drop_rid_references(xml, removed_by_part.get(name, set()))

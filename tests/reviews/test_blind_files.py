@@ -107,6 +107,7 @@ def test_docx_keeps_its_text_and_drops_people(app):
     assert "项目申报书正文" in document and "新增内容" in document and "删除内容" in document
     assert "commentReference" not in document and "commentRangeStart" not in document
     assert re.findall(r'w:author="([^"]*)"', document) == ["", ""]
+    assert "w:date" not in document
     assert "rsid" not in document and "docVars" not in parts["word/settings.xml"].decode()
     assert "word/media/image1.jpeg" in parts
 
