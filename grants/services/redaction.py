@@ -123,8 +123,8 @@ def _is_separator(ch: str) -> bool:
 def normalise(text: str) -> tuple[str, list[tuple[int, int]]]:
     """(normalised text, for each of its characters the (start, end) span in `text`).
 
-    A base character and the combining marks after it are folded together (NFKC, case folding);
-    separators vanish."""
+    A base character and the combining marks after it are folded together (NFKC, case folding,
+    marks dropped: "ó" and "o\u0301" read as "o"); separators vanish."""
     out: list[str] = []
     spans: list[tuple[int, int]] = []
     i, n = 0, len(text)
@@ -132,9 +132,9 @@ def normalise(text: str) -> tuple[str, list[tuple[int, int]]]:
         j = i + 1
         while j < n and unicodedata.combining(text[j]):
             j += 1
-        folded = unicodedata.normalize("NFKC", text[i:j]).casefold()
+        folded = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text[i:j]).casefold())
         for ch in folded:
-            if not _is_separator(ch):
+            if not _is_separator(ch) and not unicodedata.combining(ch):   # accents do not hide a name
                 out.append(ch)
                 spans.append((i, j))
         i = j

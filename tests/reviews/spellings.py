@@ -1,6 +1,6 @@
 """Spellings of identifiers the way applicants actually type them, for the blind-review tests:
 separators (spaces of every width, hyphens, dots, zero-width characters) between characters,
-full-width letters and digits, changed case. Used as hypothesis strategies by the property
+full-width letters and digits, changed case, accents on letters. Used as hypothesis strategies by the property
 tests and with a seeded random generator by the leak sweep."""
 from __future__ import annotations
 
@@ -22,9 +22,10 @@ def spell(value: str, choices) -> str:
     for i, ch in enumerate(value):
         if ch.isascii() and ch.isalpha() and choices("case", (False, True)):
             ch = ch.swapcase()
+        accent = ch.isascii() and ch.isalpha() and choices("accent", (False, False, False, True))
         if choices("width", (False, True)):
             ch = fullwidth(ch)
-        out.append(ch)
+        out.append(ch + ("\u0301" if accent else ""))
         if i < len(value) - 1 and choices("gap", (False, False, False, True)):
             out.append(choices("separator", SEPARATORS))
     return "".join(out)
