@@ -42,7 +42,6 @@ from grants.services.files import ALLOWED_TYPES, DOCX, JPEG, PDF, PNG, XLSX
 MASK = "▇▇▇"
 
 
-
 class MetadataError(Exception):
     """The file could not be rebuilt without its identifying metadata; `reason` says why."""
 

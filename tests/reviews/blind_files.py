@@ -145,7 +145,8 @@ def _props(secret: str) -> dict[str, str | bytes]:
                              f"<dc:creator>{secret}</dc:creator><cp:lastModifiedBy>{secret}</cp:lastModifiedBy>"
                              f"<dc:title>{secret}</dc:title></cp:coreProperties>",
         "docProps/app.xml": f"<Properties><Company>{secret}</Company><Manager>{secret}</Manager></Properties>",
-        "docProps/custom.xml": f'<Properties><property name="org"><vt:lpwstr>{secret}</vt:lpwstr></property></Properties>',
+        "docProps/custom.xml": (f'<Properties><property name="org"><vt:lpwstr>{secret}</vt:lpwstr>'
+                                '</property></Properties>'),
         "docProps/thumbnail.jpeg": jpeg(secret),
         "customXml/item1.xml": f"<org>{secret}</org>",
         "customXml/itemProps1.xml": '<ds:datastoreItem ds:itemID="{1}"/>',
@@ -175,20 +176,23 @@ def docx(secret: str, text: str = "项目申报书正文") -> bytes:
         f'<w:commentRangeEnd w:id="0"/><w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
         f'<w:commentReference w:id="0"/></w:r>'
         f'<w:ins w:id="1" w:author="{secret}" w:date="2026-01-02T03:04:00Z"><w:r><w:t>新增内容</w:t></w:r></w:ins>'
-        f'<w:del w:id="2" w:author="{secret}" w:date="2026-01-02T03:04:00Z"><w:r><w:delText>删除内容</w:delText></w:r></w:del>'
+        f'<w:del w:id="2" w:author="{secret}" w:date="2026-01-02T03:04:00Z">'
+        f'<w:r><w:delText>删除内容</w:delText></w:r></w:del>'
         f'</w:p><w:p><w:r><w:drawing><a:blip xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
         f'r:embed="rId9"/></w:drawing></w:r></w:p></w:body></w:document>')
     parts = {
         "[Content_Types].xml": (
             '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/><Default Extension="jpeg" ContentType="image/jpeg"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Default Extension="jpeg" ContentType="image/jpeg"/>'
             '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
             'wordprocessingml.document.main+xml"/>'
             '<Override PartName="/word/comments.xml" ContentType="application/vnd.openxmlformats-officedocument.'
             'wordprocessingml.comments+xml"/>'
             '<Override PartName="/word/people.xml" ContentType="application/vnd.ms-word.people+xml"/>'
-            '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+            '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.'
+            'core-properties+xml"/>'
             '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.'
             'extended-properties+xml"/>'
             '<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-officedocument.'
@@ -198,7 +202,8 @@ def docx(secret: str, text: str = "项目申报书正文") -> bytes:
         "word/_rels/document.xml.rels": (
             f'<?xml version="1.0"?><Relationships xmlns="{PKG_REL}">'
             f'<Relationship Id="rId1" Type="{REL}/comments" Target="comments.xml"/>'
-            '<Relationship Id="rId2" Type="http://schemas.microsoft.com/office/2011/relationships/people" Target="people.xml"/>'
+            '<Relationship Id="rId2" Type="http://schemas.microsoft.com/office/2011/relationships/people" '
+            'Target="people.xml"/>'
             f'<Relationship Id="rId3" Type="{REL}/customXml" Target="../customXml/item1.xml"/>'
             f'<Relationship Id="rId4" Type="{REL}/settings" Target="settings.xml"/>'
             f'<Relationship Id="rId9" Type="{REL}/image" Target="media/image1.jpeg"/></Relationships>'),

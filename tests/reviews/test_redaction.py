@@ -35,7 +35,8 @@ def organisations(draw):
     core = draw(st.text(CORE, min_size=2, max_size=5))
     suffix = draw(st.sampled_from(SUFFIXES))
     area = draw(st.sampled_from(("0573", "0571", "0574", "021", "010")))
-    subscriber = draw(st.text("123456789", min_size=1, max_size=1)) + draw(st.text("0123456789", min_size=6, max_size=7))
+    subscriber = (draw(st.text("123456789", min_size=1, max_size=1))
+                  + draw(st.text("0123456789", min_size=6, max_size=7)))
     return SimpleNamespace(
         name=prefix + core + suffix,
         short_name=core + draw(st.sampled_from(("社工", "公益", "志愿"))),
@@ -123,7 +124,8 @@ def test_city_prefixes_are_stripped_but_not_into_generic_words():
 def test_the_mask_keeps_the_text_around_it():
     org = SimpleNamespace(name="嘉兴市阳光社会工作服务中心", short_name="阳光社工", uscc="52330400MJ0000001X",
                           legal_representative="欧阳明辉", contact_name="司马晓兰", contact_phone="0573-82345678",
-                          contact_email="sun@example.org", bank_account="6217000011112222", address="嘉兴市南湖区东栅路1号")
+                          contact_email="sun@example.org", bank_account="6217000011112222",
+                          address="嘉兴市南湖区东栅路1号")
     text = ("阳 光 社 工负责人欧阳明辉，电话：０５７３ ８２３４ ５６７８（或 82345678），"
             "代码 5233 0400 mj00 0000 1x，账号 6217-0000-1111-2222，邮箱 SUN@Example.org。")
     assert Masker(identifiers(org)).mask(text) == (
