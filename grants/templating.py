@@ -50,13 +50,6 @@ def url_with(**changes) -> str:
     return request.path + ("?" + urlencode(args) if args else "")
 
 
-def reviewer_title(proposal) -> str:
-    """A proposal's title as a reviewer may see it (organisation details masked in blind calls)."""
-    from grants.services.reviews import blind_title
-
-    return blind_title(proposal)
-
-
 def _rules():
     """The numbers behind the rules, for templates that state them (never re-computed there)."""
     from types import SimpleNamespace
@@ -89,7 +82,6 @@ def init_app(app) -> None:
         url_with=url_with,
         get_locale=get_locale,
         current_lang=current_lang,
-        reviewer_title=reviewer_title,
         rules=_rules(),
     )
 

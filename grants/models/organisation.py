@@ -27,6 +27,7 @@ class Organisation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str | None] = mapped_column(String(50))  # 简称, e.g. 阳光社工 (masked in blind review)
     uscc: Mapped[str] = mapped_column(String(18), unique=True)
     org_type: Mapped[str] = mapped_column(String(20))
     registration_date: Mapped[date] = mapped_column(Date)

@@ -18,6 +18,7 @@ def _not_future(form, field):
 
 class OrganisationProfileForm(FlaskForm):
     name = StringField(_l("Organisation name"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    short_name = StringField(_l("Short name (if any)"), validators=[Optional(), Length(max=50)])
     org_type = SelectField(_l("Type"), choices=[], validators=[DataRequired(REQUIRED)])
     registration_date = DateField(
         _l("Registration date"), validators=[DataRequired(_l("Enter a date such as 2019-05-20.")), _not_future],
@@ -42,6 +43,7 @@ class OrganisationProfileForm(FlaskForm):
     def profile_data(self) -> dict:
         return {
             "name": self.name.data.strip(),
+            "short_name": (self.short_name.data or "").strip() or None,
             "org_type": self.org_type.data,
             "registration_date": self.registration_date.data,
             "address": self.address.data.strip(),

@@ -21,7 +21,7 @@ from grants.panel.forms import (
     ReminderForm,
     RemoveForm,
 )
-from grants.services import ServiceError
+from grants.services import ServiceError, redaction
 from grants.services import panel as service
 from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate
 
@@ -300,8 +300,9 @@ def queue():
         abort(403)
     rows = service.queue_for(current_user)
     done = service.submitted_proposal_ids(current_user, [a.proposal_id for a in rows])
-    orgs = {a.proposal.organisation_id: a.proposal.organisation.name for a in rows if not a.proposal.call.blind_review}
-    return render_template("panel/queue.html", rows=rows, done=done, orgs=orgs)
+    # each row as this reviewer may see it: the organisation's name only where its call is not blind
+    rows = [(a, redaction.for_viewer(current_user, a.proposal)) for a in rows]
+    return render_template("panel/queue.html", rows=rows, done=done)
 
 
 @bp.route("/assignments/<assignment_id>/declare", methods=["GET", "POST"])
@@ -327,6 +328,5 @@ def declare(assignment_id):
                 return redirect(url_for("panel.queue"))
             flash(_("Thank you. You may now open the proposal."), "success")
             return redirect(url_for("reviews.review", proposal_id=proposal.id))
-    org_name = None if proposal.call.blind_review else proposal.organisation.name
     return render_template("panel/declare.html", assignment=assignment, proposal=proposal, call=proposal.call,
-                           org_name=org_name, form=form), (400 if form.errors else 200)
+                           shown=redaction.for_viewer(current_user, proposal), form=form), (400 if form.errors else 200)

@@ -11,7 +11,7 @@ from grants.exports import spreadsheet, tables
 from grants.extensions import db
 from grants.models import Attachment, Call, Proposal
 from grants.proposals.forms import AttachmentForm, ConfirmForm, ProposalForm, ScreenForm, WithdrawForm
-from grants.services import ServiceError, files
+from grants.services import ServiceError, files, redaction
 from grants.services import proposals as service
 from grants.services.eligibility import check as eligibility_check
 from grants.timeutil import local_today, now_utc, to_local
@@ -103,7 +103,7 @@ def detail(proposal_id):
     return render_template(
         "proposals/detail.html", proposal=proposal, call=proposal.call, timeline=service.timeline(proposal),
         confirm_form=ConfirmForm(), withdraw_form=WithdrawForm(), screen_form=ScreenForm(),
-        staff_view=permissions.is_staff(current_user),
+        staff_view=permissions.is_staff(current_user), shown=redaction.for_viewer(current_user, proposal),
     )
 
 

@@ -14,9 +14,8 @@ from grants import permissions
 from grants.exports import spreadsheet, tables
 from grants.extensions import db
 from grants.models import Attachment, Call, Proposal, Review
-from grants.reviews.blind import MetadataError, Redactor, anonymous_name, strip_metadata
 from grants.reviews.forms import ReopenForm, review_form
-from grants.services import ServiceError, files
+from grants.services import ServiceError, files, redaction
 from grants.services import ranking as ranking_service
 from grants.services import reviews as service
 from grants.timeutil import now_utc, to_local
@@ -39,16 +38,6 @@ def _staff_call(call_id) -> Call:
     if not permissions.can_view_ranking(current_user, call):
         abort(403)
     return call
-
-
-def _identity(value):
-    return value
-
-
-def _attachment_names(proposal: Proposal) -> dict[int, str]:
-    if proposal.call.blind_review:
-        return {a.id: anonymous_name(i, a.content_type) for i, a in enumerate(proposal.attachments, start=1)}
-    return {a.id: a.original_name for a in proposal.attachments}
 
 
 # -- reviewers -------------------------------------------------------------------------------------
@@ -89,15 +78,13 @@ def review(proposal_id):
                     flash(_("Your draft is saved. You can come back and submit it before the deadline."), "success")
                 return redirect(url_for("reviews.review", proposal_id=proposal.id))
         status = 400
-    blind = bool(call.blind_review)
-    redact = Redactor(proposal.organisation).text if blind else _identity
     others = service.others_reviews(proposal, current_user) if permissions.can_see_other_scores(
         current_user, proposal, own) else None
     return render_template(
         "reviews/review.html", proposal=proposal, call=call, criteria=criteria, review=own, form=form,
         editable=permissions.can_score_proposal(current_user, proposal, own),
-        deadline_passed=permissions.review_deadline_passed(call), blind=blind, r=redact,
-        attachment_names=_attachment_names(proposal), others=others,
+        deadline_passed=permissions.review_deadline_passed(call),
+        shown=redaction.for_viewer(current_user, proposal), others=others,
         hidden_until_submit=bool(call.show_scores_after_submit) and others is None,
     ), status
 
@@ -112,13 +99,14 @@ def attachment(proposal_id, attachment_id):
     path = files.path_for(item.sha256)
     if not path.exists():
         abort(404)
-    name = _attachment_names(proposal)[item.id]
-    if proposal.call.blind_review:
+    shown = redaction.for_viewer(current_user, proposal)
+    name = shown.attachment_names()[item.id]
+    if shown.blind:
         try:
-            data = strip_metadata(path.read_bytes(), item.content_type)
-        except MetadataError:
-            flash(_("This file's metadata could not be removed, so it is not shown in a blind review. "
-                    "Ask the programme staff for an anonymised copy."), "error")
+            data = shown.file(path.read_bytes(), item.content_type)
+        except redaction.MetadataError as exc:
+            flash(_("This file's metadata could not be removed (%(reason)s), so it is not shown in a blind "
+                    "review. Ask the programme staff for an anonymised copy.", reason=exc.reason), "error")
             return redirect(url_for("reviews.review", proposal_id=proposal.id) + "#attachments")
         response = send_file(io.BytesIO(data), mimetype=item.content_type, as_attachment=True,
                              download_name=name, max_age=0)

@@ -14,7 +14,7 @@ from grants.services.workflow import transition
 from grants.workflows import ORGANISATION
 
 PROFILE_FIELDS = (
-    "name", "org_type", "registration_date", "address", "district", "legal_representative",
+    "name", "short_name", "org_type", "registration_date", "address", "district", "legal_representative",
     "contact_name", "contact_phone", "contact_email", "bank_name", "bank_account", "service_areas",
 )
 

@@ -24,7 +24,7 @@ from grants import permissions
 from grants.extensions import db
 from grants.models import CriterionScore, Proposal, Review, RubricCriterion
 from grants.models.review import RECOMMENDATIONS
-from grants.services import ServiceError, atomic
+from grants.services import ServiceError, atomic, redaction
 from grants.services.audit import record
 from grants.services.workflow import transition
 from grants.timeutil import now_utc
@@ -165,25 +165,17 @@ def reopen(actor, review: Review, reason: str) -> Review:
         raise ServiceError(_("Give the reason for reopening the review."),
                            {"reason": [_("Give the reason for reopening the review.")]})
     proposal = review.proposal
+    shown = redaction.for_viewer(review.reviewer, proposal)
     with atomic():
         previous = review.weighted_total
         transition(REVIEW, review, "draft", actor, note=reason,
                    data={"previous_total": str(previous) if previous is not None else None},
                    to=[review.reviewer], template="review_reopened", kind="review.reopened",
-                   context={"proposal": proposal, "title": blind_title(proposal), "call": proposal.call,
-                            "reason": reason})
+                   context={"proposal": proposal, "title": shown.title, "call": proposal.call,
+                            "reason": shown.text(reason)})
         review.weighted_total = None
         review.submitted_at = None
     return review
-
-
-def blind_title(proposal: Proposal) -> str:
-    """The proposal's title as reviewers may see it (organisation details removed in a blind call)."""
-    if not proposal.call.blind_review:
-        return proposal.title
-    from grants.reviews.blind import Redactor
-
-    return Redactor(proposal.organisation).text(proposal.title)
 
 
 def others_reviews(proposal: Proposal, viewer) -> list[Review]:

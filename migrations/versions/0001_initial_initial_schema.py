@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 00:22:51.819633
+Create Date: 2026-11-28 00:24:13.351350
 
 """
 from alembic import op
@@ -29,6 +29,7 @@ def upgrade():
     op.create_table('organisations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('short_name', sa.String(length=50), nullable=True),
     sa.Column('uscc', sa.String(length=18), nullable=False),
     sa.Column('org_type', sa.String(length=20), nullable=False),
     sa.Column('registration_date', sa.Date(), nullable=False),
