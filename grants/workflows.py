@@ -324,7 +324,7 @@ CONTRACT = Workflow(
         "generated": State(_l("Generated: waiting for the signed copy"),
                            _l("Ready: download, sign and seal it, then upload the scan")),
         "signed_uploaded": State(_l("Signed copy uploaded: to check"), _l("Signed copy received: being checked")),
-        "active": State(_l("Active"), _l("In force")),
+        "active": State(_l("In force"), _l("In force")),
         "terminated": State(_l("Terminated"), _l("Terminated")),
     },
     (
