@@ -80,32 +80,40 @@ def _as_email(message: OutboxMessage) -> EmailMessage:
     return email
 
 
+def _claim_next(now):
+    """The next due message, locked for this run (PostgreSQL: rows another run holds are skipped,
+    so two cron runs at once never send the same message)."""
+    return db.session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OUTBOX_QUEUED, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+
+
 def deliver(limit: int = 200) -> dict:
-    """Send due messages. Each failure is counted; after OUTBOX_MAX_ATTEMPTS a message is
-    marked failed, before that it waits OUTBOX_BACKOFF_SECONDS × 2^(attempts-1).
-    Returns counts {'sent': n, 'retry': n, 'failed': n}.
+    """Send due messages, one claimed (locked) and committed at a time. Each failure is counted;
+    after OUTBOX_MAX_ATTEMPTS a message is marked failed, before that it waits
+    OUTBOX_BACKOFF_SECONDS × 2^(attempts-1). Returns counts {'sent': n, 'retry': n, 'failed': n}.
     """
     cfg = current_app.config
     now = now_utc()
-    due = list(
-        db.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.status == OUTBOX_QUEUED, OutboxMessage.next_attempt_at <= now)
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        )
-    )
     counts = {"sent": 0, "retry": 0, "failed": 0}
-    if not due:
-        return counts
     smtp = None
     connect_error = None
+    connected = False
     try:
-        smtp = _connect()
-    except (OSError, smtplib.SMTPException) as exc:
-        connect_error = exc
-    try:
-        for message in due:
+        for _ in range(limit):
+            message = _claim_next(now)
+            if message is None:
+                break
+            if not connected:
+                connected = True
+                try:
+                    smtp = _connect()
+                except (OSError, smtplib.SMTPException) as exc:
+                    connect_error = exc
             error = connect_error
             if smtp is not None:
                 try:

@@ -179,3 +179,17 @@ def test_twenty_staff_confirm_the_same_awards_at_once(app):
     assert len(ok) == 1 and len(refused) == THREADS - 1
     assert _count(AuditEvent, AuditEvent.action == "award.confirm") == 1
     assert _count(OutboxMessage, OutboxMessage.kind == "award.confirmed") <= 1
+
+
+def test_two_outbox_runs_at_once_send_each_message_once(app, smtp_server):
+    from grants.services import outbox
+
+    user = create_user("applicant", email="many-mails@example.org")
+    for _ in range(12):
+        outbox.queue(user, "organisation_verified", organisation=create_org())
+    db.session.commit()
+    ok, refused, crashed = race(app, lambda: outbox.deliver(limit=50), n=2)
+    assert crashed == [] and len(ok) == 2
+    assert len(smtp_server.messages) == 12
+    assert _count(OutboxMessage, OutboxMessage.status == "sent") == 12
+

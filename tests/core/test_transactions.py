@@ -319,3 +319,20 @@ def test_a_stale_write_outside_a_service_answers_409_not_500(app):
         response = app.make_response(app.handle_user_exception(StaleDataError("stale")))
     assert response.status_code == 409
     assert "刷新页面后重试" in response.get_data(as_text=True)
+
+
+def test_auto_assignment_writes_one_audit_event_per_assignment():
+    from grants.models import ReviewAssignment
+    from grants.services import panel
+    from tests.factories_panel import create_panel
+
+    staff = create_user("staff")
+    call = create_call(status="closed", reviewers_per_proposal=2)
+    for _ in range(3):
+        create_proposal(call, status="screened_in")
+    create_panel(call, n=3)
+    outcome = panel.auto_assign(staff, call)
+    assert outcome.created == 6
+    ids = set(db.session.scalars(select(ReviewAssignment.id)))
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "assignment.add")).all()
+    assert {e.object_id for e in events} == ids and all(e.data["auto"] for e in events)
