@@ -41,7 +41,8 @@ def fill(db_url: str, upload_root: str, n: int) -> int:
         db.create_all()
         now = now_utc()
         call = Call(title="2026年度政府购买社会组织服务项目（基准）", status="decided",
-                    budget_pool=Decimal("50000000.00"), per_project_cap=Decimal("100000.00"), opens_at=now.replace(year=now.year - 1), closes_at=now,
+                    budget_pool=Decimal("50000000.00"), per_project_cap=Decimal("100000.00"),
+                    opens_at=now.replace(year=now.year - 1), closes_at=now,
                     categories=["elderly"])
         call.criteria = [RubricCriterion(position=i, name=c.name, description=c.description or "",
                                          weight=int(c.weight), max_score=int(c.max_score))
@@ -62,7 +63,8 @@ def fill(db_url: str, upload_root: str, n: int) -> int:
             db.session.flush()
             amount = Decimal(60000 + i)
             proposal = Proposal(call_id=call.id, organisation_id=org.id, status="awarded",
-                                title=f"社区关爱服务项目{i + 1}", category="elderly", summary="为社区独居老人提供上门探访与健康管理服务。",
+                                title=f"社区关爱服务项目{i + 1}", category="elderly",
+                                summary="为社区独居老人提供上门探访与健康管理服务。",
                                 activities="上门探访、健康讲座、志愿者培训", beneficiaries="社区独居老人",
                                 start_date=date(2027, 1, 1), end_date=date(2027, 12, 31), amount_requested=amount)
             db.session.add(proposal)
