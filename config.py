@@ -96,6 +96,8 @@ class Config:
     FUNDER_PHONE = os.environ.get("FUNDER_PHONE", "0573-82071234")
     FUNDER_CITY = os.environ.get("FUNDER_CITY", "嘉兴市")
     CONTRACT_PREFIX = os.environ.get("CONTRACT_PREFIX", "JXGY")
+    # Disbursements at or above this amount (yuan) need a second approval by a senior approver.
+    SECOND_APPROVAL_THRESHOLD = os.environ.get("SECOND_APPROVAL_THRESHOLD", "100000")
     CONTRACT_PLACE = os.environ.get("CONTRACT_PLACE", "浙江省嘉兴市")
     OPEN_DATA_PREFIX = os.environ.get("OPEN_DATA_PREFIX", "jxmz")
     # Public holidays (YYYY-MM-DD, comma separated) skipped when counting working days.

@@ -8,6 +8,7 @@ ROLE_LABELS = {
     "finance": _l("Finance"),
     "finance_senior": _l("Senior finance approver"),
     "admin": _l("Administrator"),
+    "evaluator": _l("Third-party evaluator"),
 }
 
 ORG_TYPE_LABELS = {
@@ -136,6 +137,17 @@ ACTION_LABELS = {
     "contract.activate": _l("Contract put in force"),
     "contract.terminate": _l("Contract terminated"),
     "contract.clauses": _l("Contract clauses edited"),
+    "report.submit": _l("Report submitted"),
+    "report.resubmit": _l("Report resubmitted"),
+    "report.accept": _l("Report accepted"),
+    "report.return": _l("Report returned for changes"),
+    "evaluation.submit": _l("Evaluation submitted"),
+    "disbursement.approve": _l("Payment approved"),
+    "disbursement.first_approve": _l("First approval of a payment"),
+    "disbursement.second_approve": _l("Second approval of a payment"),
+    "disbursement.return": _l("Payment request returned"),
+    "disbursement.pay": _l("Payment recorded"),
+    "disbursement.cancel": _l("Payment request cancelled"),
 }
 
 

@@ -336,4 +336,116 @@ CONTRACT = Workflow(
     ),
 )
 
-WORKFLOWS = {w.name: w for w in (ORGANISATION, CALL, PROPOSAL, REVIEW, ASSIGNMENT, AWARD, OBJECTION, CONTRACT)}
+
+def member_of_grantee(obj, actor, now):
+    """Reports: a member of the organisation that holds the contract."""
+    organisation_id = obj.contract.organisation_id if hasattr(obj, "contract") else obj.organisation_id
+    if actor is None or organisation_id not in actor.organisation_ids:
+        return _("Only members of the contracted organisation can do this.")
+    return None
+
+
+# A milestone report: drafted and submitted by the grantee, accepted or returned by staff.
+REPORT = Workflow(
+    "report",
+    {
+        "draft": State(_l("Draft"), _l("Draft: not yet submitted")),
+        "submitted": State(_l("Submitted: to review"), _l("Submitted: being reviewed")),
+        "returned": State(_l("Returned for changes"), _l("Returned: please revise and submit again")),
+        "accepted": State(_l("Accepted"), _l("Accepted")),
+    },
+    (
+        _t("draft", "submitted", ("applicant",), "submit", member_of_grantee),
+        _t("returned", "submitted", ("applicant",), "resubmit", member_of_grantee),
+        _t("submitted", "accepted", STAFF_ROLES, "accept"),
+        _t("submitted", "returned", STAFF_ROLES, "return"),
+    ),
+)
+
+
+def evaluator_or_staff(evaluation, actor, now):
+    if actor is not None and actor.has_role(*STAFF_ROLES):
+        return None
+    if actor is None or evaluation.evaluator_id != actor.id:
+        return _("This evaluation is not assigned to you.")
+    return None
+
+
+# A mid-term or final evaluation: assigned (to staff or a third-party evaluator), then submitted.
+EVALUATION = Workflow(
+    "evaluation",
+    {
+        "assigned": State(_l("Assigned: to do"), _l("Evaluation under way")),
+        "submitted": State(_l("Submitted"), _l("Evaluated")),
+    },
+    (
+        _t("assigned", "submitted", ("evaluator",) + STAFF_ROLES, "submit", evaluator_or_staff),
+    ),
+)
+
+
+def not_the_requester(disbursement, actor, now):
+    if actor is not None and disbursement.requested_by_id == actor.id:
+        return _("You raised this request: someone else must approve it.")
+    return None
+
+
+def _threshold():
+    from decimal import Decimal
+
+    from flask import current_app
+
+    return Decimal(str(current_app.config["SECOND_APPROVAL_THRESHOLD"]))
+
+
+def below_threshold(disbursement, actor, now):
+    if disbursement.amount >= _threshold():
+        return _("At or above %(threshold)s a second approval by a senior finance approver is needed.",
+                 threshold=f"¥{_threshold():,.2f}")
+    return None
+
+
+def at_or_above_threshold(disbursement, actor, now):
+    if disbursement.amount < _threshold():
+        return _("Below the threshold one approval is enough.")
+    return None
+
+
+def not_the_first_approver(disbursement, actor, now):
+    if actor is not None and disbursement.first_approver_id == actor.id:
+        return _("You gave the first approval: the second must come from a different person.")
+    return None
+
+
+FINANCE_ROLES = ("finance", "finance_senior")
+
+# A disbursement request for one tranche (maker-checker): raised by staff, approved by finance
+# (someone other than the requester); at or above the threshold a second approval by a
+# different senior approver; then paid. A terminated contract cancels its open requests.
+DISBURSEMENT = Workflow(
+    "disbursement",
+    {
+        "requested": State(_l("Requested: waiting for finance"), _l("Payment requested")),
+        "first_approved": State(_l("First approval given: waiting for the second"), _l("Payment being approved")),
+        "approved": State(_l("Approved: to pay"), _l("Payment approved")),
+        "paid": State(_l("Paid"), _l("Paid")),
+        "returned": State(_l("Returned by finance"), _l("Payment request returned")),
+        "cancelled": State(_l("Cancelled"), _l("Payment request cancelled")),
+    },
+    (
+        _t("requested", "approved", FINANCE_ROLES, "approve", _all(not_the_requester, below_threshold)),
+        _t("requested", "first_approved", FINANCE_ROLES, "first_approve",
+           _all(not_the_requester, at_or_above_threshold)),
+        _t("first_approved", "approved", ("finance_senior",), "second_approve",
+           _all(not_the_requester, not_the_first_approver)),
+        _t("requested", "returned", FINANCE_ROLES, "return", not_the_requester),
+        _t("first_approved", "returned", FINANCE_ROLES, "return", not_the_requester),
+        _t("approved", "paid", FINANCE_ROLES, "pay"),
+        _t("requested", "cancelled", STAFF_ROLES + (SYSTEM,), "cancel"),
+        _t("first_approved", "cancelled", STAFF_ROLES + (SYSTEM,), "cancel"),
+        _t("approved", "cancelled", STAFF_ROLES + (SYSTEM,), "cancel"),
+    ),
+)
+
+WORKFLOWS = {w.name: w for w in (ORGANISATION, CALL, PROPOSAL, REVIEW, ASSIGNMENT, AWARD, OBJECTION, CONTRACT,
+                                 REPORT, EVALUATION, DISBURSEMENT)}

@@ -18,7 +18,8 @@ STAFF = "staff"
 FINANCE = "finance"
 FINANCE_SENIOR = "finance_senior"
 ADMIN = "admin"
-ROLES = (APPLICANT, REVIEWER, STAFF, FINANCE, FINANCE_SENIOR, ADMIN)
+EVALUATOR = "evaluator"  # a third-party evaluation agency's user (第三方评估)
+ROLES = (APPLICANT, REVIEWER, STAFF, FINANCE, FINANCE_SENIOR, ADMIN, EVALUATOR)
 
 
 class User(UserMixin, db.Model):
@@ -99,10 +100,7 @@ class User(UserMixin, db.Model):
 class UserRole(db.Model):
     __tablename__ = "user_roles"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('applicant','reviewer','staff','finance','finance_senior','admin')",
-            name="role_known",
-        ),
+        CheckConstraint("role IN (" + ",".join(f"'{r}'" for r in ROLES) + ")", name="role_known"),
     )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 00:24:13.351350
+Create Date: 2026-11-28 00:33:04.311962
 
 """
 from alembic import op
@@ -199,7 +199,7 @@ def upgrade():
     op.create_table('user_roles',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
-    sa.CheckConstraint("role IN ('applicant','reviewer','staff','finance','finance_senior','admin')", name=op.f('ck_user_roles_role_known')),
+    sa.CheckConstraint("role IN ('applicant','reviewer','staff','finance','finance_senior','admin','evaluator')", name=op.f('ck_user_roles_role_known')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_roles_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'role', name=op.f('pk_user_roles'))
     )
@@ -598,11 +598,189 @@ def upgrade():
     with op.batch_alter_table('contract_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contract_versions_stored_file_id'), ['stored_file_id'], unique=False)
 
+    op.create_table('evaluations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.Column('evaluator_id', sa.Integer(), nullable=True),
+    sa.Column('score', sa.Numeric(precision=5, scale=2), nullable=True),
+    sa.Column('conclusion', sa.String(length=10), nullable=True),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('criteria_scores', sa.JSON(), nullable=True),
+    sa.Column('report_file_id', sa.Integer(), nullable=True),
+    sa.Column('submitted_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.CheckConstraint("conclusion IS NULL OR conclusion IN ('pass','fail')", name=op.f('ck_evaluations_conclusion_known')),
+    sa.CheckConstraint("kind IN ('mid','final')", name=op.f('ck_evaluations_kind_known')),
+    sa.CheckConstraint("status IN ('assigned','submitted')", name=op.f('ck_evaluations_status_known')),
+    sa.CheckConstraint('score IS NULL OR (score >= 0 AND score <= 100)', name=op.f('ck_evaluations_score_range')),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_evaluations_contract_id_contracts')),
+    sa.ForeignKeyConstraint(['evaluator_id'], ['users.id'], name=op.f('fk_evaluations_evaluator_id_users')),
+    sa.ForeignKeyConstraint(['report_file_id'], ['stored_files.id'], name=op.f('fk_evaluations_report_file_id_stored_files')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_evaluations')),
+    sa.UniqueConstraint('contract_id', 'kind', name='uq_evaluations_contract_kind')
+    )
+    with op.batch_alter_table('evaluations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_evaluations_contract_id'), ['contract_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluations_evaluator_id'), ['evaluator_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluations_report_file_id'), ['report_file_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluations_status'), ['status'], unique=False)
+
+    op.create_table('milestones',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('deliverable', sa.Text(), nullable=False),
+    sa.Column('is_final', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_milestones_contract_id_contracts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_milestones')),
+    sa.UniqueConstraint('contract_id', 'number', name='uq_milestones_contract_number')
+    )
+    with op.batch_alter_table('milestones', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_milestones_contract_id'), ['contract_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_milestones_due_date'), ['due_date'], unique=False)
+
+    op.create_table('tranches',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('percentage', sa.Integer(), nullable=False),
+    sa.Column('amount', grants.models.types.Money(), nullable=False),
+    sa.Column('condition', sa.String(length=20), nullable=False),
+    sa.Column('milestone_number', sa.Integer(), nullable=True),
+    sa.CheckConstraint("condition IN ('signing','milestone','final')", name=op.f('ck_tranches_condition_known')),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_tranches_amount_positive')),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_tranches_contract_id_contracts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tranches')),
+    sa.UniqueConstraint('contract_id', 'number', name='uq_tranches_contract_number')
+    )
+    with op.batch_alter_table('tranches', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tranches_contract_id'), ['contract_id'], unique=False)
+
+    op.create_table('disbursements',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tranche_id', sa.Integer(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.Column('amount', grants.models.types.Money(), nullable=False),
+    sa.Column('invoice_file_id', sa.Integer(), nullable=True),
+    sa.Column('invoice_name', sa.String(length=255), nullable=True),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('requested_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('first_approver_id', sa.Integer(), nullable=True),
+    sa.Column('first_approved_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.Column('second_approver_id', sa.Integer(), nullable=True),
+    sa.Column('second_approved_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.Column('returned_reason', sa.Text(), nullable=True),
+    sa.Column('paid_on', sa.Date(), nullable=True),
+    sa.Column('payment_reference', sa.String(length=100), nullable=True),
+    sa.Column('paid_by_id', sa.Integer(), nullable=True),
+    sa.Column('paid_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.CheckConstraint("status IN ('requested','first_approved','approved','paid','returned','cancelled')", name=op.f('ck_disbursements_status_known')),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_disbursements_amount_positive')),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_disbursements_contract_id_contracts')),
+    sa.ForeignKeyConstraint(['first_approver_id'], ['users.id'], name=op.f('fk_disbursements_first_approver_id_users')),
+    sa.ForeignKeyConstraint(['invoice_file_id'], ['stored_files.id'], name=op.f('fk_disbursements_invoice_file_id_stored_files')),
+    sa.ForeignKeyConstraint(['paid_by_id'], ['users.id'], name=op.f('fk_disbursements_paid_by_id_users')),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_disbursements_requested_by_id_users')),
+    sa.ForeignKeyConstraint(['second_approver_id'], ['users.id'], name=op.f('fk_disbursements_second_approver_id_users')),
+    sa.ForeignKeyConstraint(['tranche_id'], ['tranches.id'], name=op.f('fk_disbursements_tranche_id_tranches')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disbursements'))
+    )
+    with op.batch_alter_table('disbursements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disbursements_contract_id'), ['contract_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disbursements_invoice_file_id'), ['invoice_file_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disbursements_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disbursements_tranche_id'), ['tranche_id'], unique=False)
+        batch_op.create_index('uq_disbursements_live_tranche', ['tranche_id'], unique=True, postgresql_where=sa.text("status IN ('requested','first_approved','approved')"), sqlite_where=sa.text("status IN ('requested','first_approved','approved')"))
+        batch_op.create_index('uq_disbursements_paid_tranche', ['tranche_id'], unique=True, postgresql_where=sa.text("status = 'paid'"), sqlite_where=sa.text("status = 'paid'"))
+
+    op.create_table('reports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('milestone_id', sa.Integer(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.Column('narrative', sa.Text(), nullable=False),
+    sa.Column('beneficiaries_served', sa.Integer(), nullable=True),
+    sa.Column('person_times', sa.Integer(), nullable=True),
+    sa.Column('service_hours', sa.Numeric(precision=12, scale=1), nullable=True),
+    sa.Column('volunteers', sa.Integer(), nullable=True),
+    sa.Column('kpi_actuals', sa.JSON(), nullable=True),
+    sa.Column('spending', sa.JSON(), nullable=True),
+    sa.Column('submitted_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.Column('reviewed_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
+    sa.Column('review_comment', sa.Text(), nullable=True),
+    sa.CheckConstraint("status IN ('draft','submitted','returned','accepted')", name=op.f('ck_reports_status_known')),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_reports_contract_id_contracts')),
+    sa.ForeignKeyConstraint(['milestone_id'], ['milestones.id'], name=op.f('fk_reports_milestone_id_milestones')),
+    sa.ForeignKeyConstraint(['reviewed_by_id'], ['users.id'], name=op.f('fk_reports_reviewed_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reports')),
+    sa.UniqueConstraint('milestone_id', name='uq_reports_milestone_id')
+    )
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reports_contract_id'), ['contract_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reports_status'), ['status'], unique=False)
+
+    op.create_table('report_versions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('report_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('submitted_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('submitted_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_report_versions_report_id_reports')),
+    sa.ForeignKeyConstraint(['submitted_by_id'], ['users.id'], name=op.f('fk_report_versions_submitted_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_versions')),
+    sa.UniqueConstraint('report_id', 'number', name='uq_report_versions_report_number')
+    )
+    with op.batch_alter_table('report_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_versions_report_id'), ['report_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('report_versions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_versions_report_id'))
+
+    op.drop_table('report_versions')
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reports_status'))
+        batch_op.drop_index(batch_op.f('ix_reports_contract_id'))
+
+    op.drop_table('reports')
+    with op.batch_alter_table('disbursements', schema=None) as batch_op:
+        batch_op.drop_index('uq_disbursements_paid_tranche', postgresql_where=sa.text("status = 'paid'"), sqlite_where=sa.text("status = 'paid'"))
+        batch_op.drop_index('uq_disbursements_live_tranche', postgresql_where=sa.text("status IN ('requested','first_approved','approved')"), sqlite_where=sa.text("status IN ('requested','first_approved','approved')"))
+        batch_op.drop_index(batch_op.f('ix_disbursements_tranche_id'))
+        batch_op.drop_index(batch_op.f('ix_disbursements_status'))
+        batch_op.drop_index(batch_op.f('ix_disbursements_invoice_file_id'))
+        batch_op.drop_index(batch_op.f('ix_disbursements_contract_id'))
+
+    op.drop_table('disbursements')
+    with op.batch_alter_table('tranches', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tranches_contract_id'))
+
+    op.drop_table('tranches')
+    with op.batch_alter_table('milestones', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_milestones_due_date'))
+        batch_op.drop_index(batch_op.f('ix_milestones_contract_id'))
+
+    op.drop_table('milestones')
+    with op.batch_alter_table('evaluations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_evaluations_status'))
+        batch_op.drop_index(batch_op.f('ix_evaluations_report_file_id'))
+        batch_op.drop_index(batch_op.f('ix_evaluations_evaluator_id'))
+        batch_op.drop_index(batch_op.f('ix_evaluations_contract_id'))
+
+    op.drop_table('evaluations')
     with op.batch_alter_table('contract_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contract_versions_stored_file_id'))
 
