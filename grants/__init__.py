@@ -40,6 +40,9 @@ def create_app(config=None) -> Flask:
         config.check()
     os.makedirs(app.instance_path, exist_ok=True)
 
+    from grants import routing
+
+    routing.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -69,13 +72,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     from grants import models  # noqa: F401  (register all tables)
+    from grants.routing import parse_id
 
     @login_manager.user_loader
     def load_user(user_id: str):
         ident, _, token = (user_id or "").partition(":")
-        if not ident.isdigit() or not token:
+        user_id = parse_id(ident)
+        if user_id is None or not token:
             return None
-        user = db.session.get(models.User, int(ident))
+        user = db.session.get(models.User, user_id)
         if user is None or not user.active or user.session_token != token:
             return None
         return user

@@ -51,33 +51,74 @@ def test_access(app, client, rule, role):
 
 
 JUNK = "?page=-1&per_page=abc&q=%25%00%3Cscript%3E&status=%3Cb%3E&grade=x&category=..%2F&fmt=exe&anonymous=2"
+HUGE_PAGES = "?page=99999999999999999999&per_page=99999999999999999999"
+JUNK_ARGUMENTS = (JUNK, HUGE_PAGES, "?page=9223372036854775807&per_page=-99999999999999999999")
+GET_RULES = [r for r in RULES if r.method == "GET" and r.endpoint != "static"]
+HUGE_ID = str(2**63)  # one past the largest id any backend stores
 
 
-@pytest.mark.parametrize("rule", [r for r in RULES if r.method == "GET" and r.endpoint != "static"],
-                         ids=lambda r: r.endpoint)
-@pytest.mark.parametrize("role", ("anonymous", "applicant", "reviewer", "staff"))
-def test_pages_survive_junk_query_arguments(app, client, rule, role):
-    world = build_world()
+def _with_arguments(url: str, arguments: str) -> str:
+    return url + (arguments if "?" not in url else "&" + arguments[1:])
+
+
+def _log_in(client, world, role):
     if role != "anonymous":
-        client.post("/auth/login", data={"email": world.users[role].email, "password": PASSWORD})
+        response = client.post("/auth/login", data={"email": world.users[role].email, "password": PASSWORD})
+        assert response.status_code == 302, f"could not log in as {role}"
+
+
+@pytest.mark.parametrize("arguments", JUNK_ARGUMENTS, ids=("junk", "huge-pages", "huge-and-negative"))
+@pytest.mark.parametrize("rule", GET_RULES, ids=lambda r: r.endpoint)
+@pytest.mark.parametrize("role", ("anonymous", "applicant", "reviewer", "staff"))
+def test_pages_survive_junk_query_arguments(app, client, rule, role, arguments):
+    world = build_world()
+    _log_in(client, world, role)
     url = rule.url(world)
-    response = client.get(url + (JUNK if "?" not in url else "&" + JUNK[1:]))
+    response = client.get(_with_arguments(url, arguments))
     response.close()
-    assert response.status_code < 500, f"GET {url} as {role} with junk arguments: {response.status_code}"
+    assert response.status_code < 500, f"GET {url} as {role} with {arguments}: {response.status_code}"
+
+
+def _huge_ids(url: str) -> str:
+    path, sep, query = url.partition("?")
+    parts = [HUGE_ID if part.isdigit() else part for part in path.split("/")]
+    return "/".join(parts) + sep + query
+
+
+def _rules_with_ids(app):
+    with_ids = {rule.endpoint for rule in app.url_map.iter_rules() if "<int:" in rule.rule}
+    return [r for r in RULES if r.endpoint in with_ids]
+
+
+@pytest.mark.parametrize("role", ("anonymous", "applicant", "other_applicant", "reviewer", "finance", "staff", "admin"))
+def test_huge_ids_in_every_url_answer_404(app, client, role):
+    world = build_world()
+    _log_in(client, world, role)
+    failures = []
+    for rule in _rules_with_ids(app):
+        url = _huge_ids(rule.url(world))
+        assert HUGE_ID in url, f"{rule.endpoint}: the sweep found no id in {url}"
+        data = rule.data(world) if rule.data else None
+        response = client.open(url, method=rule.method, data=data)
+        response.close()
+        if response.status_code != 404:
+            failures.append(f"{rule.method} {url}: {response.status_code}")
+    assert not failures, f"as {role}, ids past 2^63-1 must answer 404:\n" + "\n".join(failures)
 
 
 JUNK_VALUE = "-1e999 １２ <script>x</script> %s {0} " + "长" * 300
 
 
+@pytest.mark.parametrize("value", (JUNK_VALUE, "99999999999999999999"), ids=("junk", "huge"))
 @pytest.mark.parametrize("rule", [r for r in RULES if r.method == "POST"], ids=lambda r: r.endpoint)
 @pytest.mark.parametrize("role", ("applicant", "reviewer", "staff"))
-def test_forms_survive_junk_values(app, client, rule, role):
+def test_forms_survive_junk_values(app, client, rule, role, value):
     world = build_world()
     client.post("/auth/login", data={"email": world.users[role].email, "password": PASSWORD})
     url = rule.url(world)
-    fields = dict.fromkeys((rule.data(world) if rule.data else {}).keys(), JUNK_VALUE)
-    fields.update({"action": "submit", "decision": "fail", "reason": JUNK_VALUE, "note": JUNK_VALUE,
-                   "amount_requested": JUNK_VALUE, "score_1": JUNK_VALUE, "title": JUNK_VALUE})
+    fields = dict.fromkeys((rule.data(world) if rule.data else {}).keys(), value)
+    fields.update({"action": "submit", "decision": "fail", "reason": value, "note": value,
+                   "amount_requested": value, "score_1": value, "title": value})
     response = client.post(url, data=fields)
     response.close()
-    assert response.status_code < 500, f"POST {url} as {role} with junk values: {response.status_code}"
+    assert response.status_code < 500, f"POST {url} as {role} with {value!r}: {response.status_code}"

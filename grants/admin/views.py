@@ -52,7 +52,7 @@ def user_new():
     return render_template("admin/user_form.html", form=form, user=None)
 
 
-@bp.route("/users/<user_id>", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user_edit(user_id):
     user = get_or_404(User, user_id)
     form = UserEditForm(obj=user)
@@ -66,7 +66,7 @@ def user_edit(user_id):
     return render_template("admin/user_form.html", form=form, user=user, confirm=ConfirmForm())
 
 
-@bp.route("/users/<user_id>/active", methods=["POST"])
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
 def user_active(user_id):
     user = get_or_404(User, user_id)
     form = ConfirmForm()

@@ -59,7 +59,7 @@ def new():
     return render_template("calls/form.html", form=form, call=None)
 
 
-@bp.route("/<call_id>")
+@bp.route("/<int:call_id>")
 def detail(call_id):
     call = get_or_404(Call, call_id)
     return render_template("calls/detail.html", call=call, counts=service.proposal_counts(call),
@@ -67,7 +67,7 @@ def detail(call_id):
                            has_screening="proposals.screening" in current_app.view_functions)
 
 
-@bp.route("/<call_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:call_id>/edit", methods=["GET", "POST"])
 def edit(call_id):
     call = get_or_404(Call, call_id)
     if not permissions.can_edit_call(current_user, call):
@@ -93,7 +93,7 @@ def edit(call_id):
     return render_template("calls/form.html", form=form, call=call)
 
 
-@bp.route("/<call_id>/step/<target>", methods=["POST"])
+@bp.route("/<int:call_id>/step/<target>", methods=["POST"])
 def step(call_id, target):
     call = get_or_404(Call, call_id)
     if target not in service.STEPS:
@@ -107,7 +107,7 @@ def step(call_id, target):
     return redirect(url_for("calls.detail", call_id=call.id))
 
 
-@bp.route("/<call_id>/schedule", methods=["POST"])
+@bp.route("/<int:call_id>/schedule", methods=["POST"])
 def schedule(call_id):
     call = get_or_404(Call, call_id)
     wanted = request.form.get("scheduled") == "1"

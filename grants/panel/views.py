@@ -126,14 +126,14 @@ def index():
     return render_template("panel/index.html", page=page, panel_sizes=panel_sizes, screened=screened)
 
 
-@bp.route("/calls/<call_id>")
+@bp.route("/calls/<int:call_id>")
 @login_required
 def call_panel(call_id):
     call = _staff_call(call_id)
     return _render_panel(call)
 
 
-@bp.route("/calls/<call_id>/members", methods=["POST"])
+@bp.route("/calls/<int:call_id>/members", methods=["POST"])
 @login_required
 def add_member(call_id):
     call = _staff_call(call_id)
@@ -150,7 +150,7 @@ def add_member(call_id):
     return _render_panel(call, member_form=form, status=400)
 
 
-@bp.route("/members/<member_id>/remove", methods=["POST"])
+@bp.route("/members/<int:member_id>/remove", methods=["POST"])
 @login_required
 def remove_member(member_id):
     member, call = _staff_member(member_id)
@@ -165,7 +165,7 @@ def remove_member(member_id):
     return redirect(url_for("panel.call_panel", call_id=call.id))
 
 
-@bp.route("/calls/<call_id>/auto-assign", methods=["POST"])
+@bp.route("/calls/<int:call_id>/auto-assign", methods=["POST"])
 @login_required
 def auto_assign(call_id):
     call = _staff_call(call_id)
@@ -188,7 +188,7 @@ def auto_assign(call_id):
     return redirect(url_for("panel.call_panel", call_id=call.id))
 
 
-@bp.route("/calls/<call_id>/conflicts", methods=["POST"])
+@bp.route("/calls/<int:call_id>/conflicts", methods=["POST"])
 @login_required
 def record_conflict(call_id):
     call = _staff_call(call_id)
@@ -209,7 +209,7 @@ def record_conflict(call_id):
     return _render_panel(call, conflict_form=form, status=400)
 
 
-@bp.route("/members/<member_id>/remind", methods=["POST"])
+@bp.route("/members/<int:member_id>/remind", methods=["POST"])
 @login_required
 def remind(member_id):
     member, call = _staff_member(member_id)
@@ -223,7 +223,7 @@ def remind(member_id):
     return redirect(url_for("panel.call_panel", call_id=call.id))
 
 
-@bp.route("/calls/<call_id>/assignments")
+@bp.route("/calls/<int:call_id>/assignments")
 @login_required
 def assignments(call_id):
     call = _staff_call(call_id)
@@ -245,7 +245,7 @@ def assignments(call_id):
                            orgs=orgs, form=_assignment_form(call), remove_form=RemoveForm())
 
 
-@bp.route("/calls/<call_id>/assignments", methods=["POST"])
+@bp.route("/calls/<int:call_id>/assignments", methods=["POST"])
 @login_required
 def add_assignment(call_id):
     call = _staff_call(call_id)
@@ -264,7 +264,7 @@ def add_assignment(call_id):
     return redirect(url_for("panel.assignments", call_id=call.id))
 
 
-@bp.route("/assignments/<assignment_id>/remove", methods=["POST"])
+@bp.route("/assignments/<int:assignment_id>/remove", methods=["POST"])
 @login_required
 def remove_assignment(assignment_id):
     assignment = get_or_404(ReviewAssignment, assignment_id)
@@ -297,7 +297,7 @@ def queue():
                            review_endpoint="reviews.review" in current_app.view_functions)
 
 
-@bp.route("/assignments/<assignment_id>/declare", methods=["GET", "POST"])
+@bp.route("/assignments/<int:assignment_id>/declare", methods=["GET", "POST"])
 @login_required
 def declare(assignment_id):
     assignment = _own_assignment(assignment_id)

@@ -72,7 +72,7 @@ def index():
                            timelines=timelines_for([p.id for p in page.items]))
 
 
-@bp.route("/calls/<call_id>/new", methods=["GET", "POST"])
+@bp.route("/calls/<int:call_id>/new", methods=["GET", "POST"])
 @login_required
 def new(call_id):
     call = _call_or_404(call_id)
@@ -97,7 +97,7 @@ def new(call_id):
                            accepting=service._accepting(call, now_utc()))
 
 
-@bp.route("/<proposal_id>")
+@bp.route("/<int:proposal_id>")
 @login_required
 def detail(proposal_id):
     proposal = _visible_or_404(proposal_id)
@@ -108,7 +108,7 @@ def detail(proposal_id):
     )
 
 
-@bp.route("/<proposal_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(proposal_id):
     proposal = _visible_or_404(proposal_id)
@@ -150,7 +150,7 @@ def edit(proposal_id):
     return redirect(url_for("proposals.detail", proposal_id=proposal.id))
 
 
-@bp.route("/<proposal_id>/submit", methods=["POST"])
+@bp.route("/<int:proposal_id>/submit", methods=["POST"])
 @login_required
 def submit(proposal_id):
     """Submit (or resubmit a withdrawn proposal) from the detail page."""
@@ -175,7 +175,7 @@ def submit(proposal_id):
     return redirect(url_for("proposals.detail", proposal_id=proposal.id))
 
 
-@bp.route("/<proposal_id>/withdraw", methods=["POST"])
+@bp.route("/<int:proposal_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(proposal_id):
     proposal = _visible_or_404(proposal_id)
@@ -194,7 +194,7 @@ def withdraw(proposal_id):
     return redirect(url_for("proposals.detail", proposal_id=proposal.id))
 
 
-@bp.route("/<proposal_id>/reopen", methods=["POST"])
+@bp.route("/<int:proposal_id>/reopen", methods=["POST"])
 @login_required
 def reopen(proposal_id):
     proposal = _visible_or_404(proposal_id)
@@ -212,7 +212,7 @@ def reopen(proposal_id):
 
 
 # -- attachments ------------------------------------------------------------------------------
-@bp.route("/<proposal_id>/attachments", methods=["POST"])
+@bp.route("/<int:proposal_id>/attachments", methods=["POST"])
 @login_required
 def upload(proposal_id):
     if request.content_length and request.content_length > UPLOAD_REQUEST_LIMIT:
@@ -241,7 +241,7 @@ def _attachment_or_404(proposal, attachment_id) -> Attachment:
     return attachment
 
 
-@bp.route("/<proposal_id>/attachments/<attachment_id>")
+@bp.route("/<int:proposal_id>/attachments/<int:attachment_id>")
 @login_required
 def download(proposal_id, attachment_id):
     proposal = _visible_or_404(proposal_id)
@@ -256,7 +256,7 @@ def download(proposal_id, attachment_id):
     return response
 
 
-@bp.route("/<proposal_id>/attachments/<attachment_id>/delete", methods=["POST"])
+@bp.route("/<int:proposal_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
 @login_required
 def delete_attachment(proposal_id, attachment_id):
     proposal = _visible_or_404(proposal_id)
@@ -281,7 +281,7 @@ def _filters() -> dict:
             "q": (args.get("q") or "").strip()[:100]}
 
 
-@bp.route("/calls/<call_id>/screening")
+@bp.route("/calls/<int:call_id>/screening")
 @login_required
 def screening(call_id):
     if not permissions.can_screen_proposals(current_user):
@@ -311,7 +311,7 @@ def _export_rows(call, filters):
     return header, rows
 
 
-@bp.route("/calls/<call_id>/screening/export.<fmt>")
+@bp.route("/calls/<int:call_id>/screening/export.<fmt>")
 @login_required
 def screening_export(call_id, fmt):
     if not permissions.can_screen_proposals(current_user):
@@ -323,7 +323,7 @@ def screening_export(call_id, fmt):
     return exports.download(fmt, f"call-{call.id}-proposals-{stamp}", [sheet])
 
 
-@bp.route("/<proposal_id>/screen", methods=["POST"])
+@bp.route("/<int:proposal_id>/screen", methods=["POST"])
 @login_required
 def screen(proposal_id):
     proposal = _visible_or_404(proposal_id)

@@ -23,7 +23,7 @@ def calls():
     return render_template("public/calls.html", open_calls=calls_service.open_calls(), page=past)
 
 
-@bp.route("/calls/<call_id>")
+@bp.route("/calls/<int:call_id>")
 def call(call_id):
     call = get_or_404(Call, call_id)
     if not permissions.can_view_call_publicly(call):

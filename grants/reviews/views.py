@@ -51,7 +51,7 @@ def _attachment_names(proposal: Proposal) -> dict[int, str]:
 
 
 # -- reviewers -------------------------------------------------------------------------------------
-@bp.route("/proposals/<proposal_id>", methods=["GET", "POST"])
+@bp.route("/proposals/<int:proposal_id>", methods=["GET", "POST"])
 @login_required
 def review(proposal_id):
     if permissions.is_staff(current_user) and not permissions.is_reviewer(current_user):
@@ -101,7 +101,7 @@ def review(proposal_id):
     ), status
 
 
-@bp.route("/proposals/<proposal_id>/attachments/<attachment_id>")
+@bp.route("/proposals/<int:proposal_id>/attachments/<int:attachment_id>")
 @login_required
 def attachment(proposal_id, attachment_id):
     proposal = _reviewable_or_404(proposal_id)
@@ -147,7 +147,7 @@ def index():
     return render_template("reviews/index.html", page=page, counts=counts)
 
 
-@bp.route("/proposals/<proposal_id>/scores")
+@bp.route("/proposals/<int:proposal_id>/scores")
 @login_required
 def scores(proposal_id):
     proposal = get_or_404(Proposal, proposal_id)
@@ -165,7 +165,7 @@ def scores(proposal_id):
                            counted=counted, row=row, criteria=list(proposal.call.criteria), reopen_form=ReopenForm())
 
 
-@bp.route("/<review_id>/reopen", methods=["POST"])
+@bp.route("/<int:review_id>/reopen", methods=["POST"])
 @login_required
 def reopen(review_id):
     item = get_or_404(Review, review_id)
@@ -184,7 +184,7 @@ def reopen(review_id):
     return redirect(url_for("reviews.scores", proposal_id=item.proposal_id))
 
 
-@bp.route("/calls/<call_id>/ranking")
+@bp.route("/calls/<int:call_id>/ranking")
 @login_required
 def ranking(call_id):
     call = _staff_call(call_id)
@@ -249,7 +249,7 @@ def _export_tables(call: Call, anonymous: bool):
     return (ranking_header, ranking_rows), (scores_header, scores_rows)
 
 
-@bp.route("/calls/<call_id>/ranking.<fmt>")
+@bp.route("/calls/<int:call_id>/ranking.<fmt>")
 @login_required
 def ranking_export(call_id, fmt):
     call = _staff_call(call_id)

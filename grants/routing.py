@@ -1,0 +1,45 @@
+"""Identifiers in URLs and forms: the range a database id can take, and the URL converter.
+
+Database ids are 64-bit signed integers on every backend; anything outside 1..2^63-1 names no
+object, so it is refused with 404 before it reaches a query (where it would overflow).
+"""
+from __future__ import annotations
+
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
+
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """`value` as a database id, or None when it cannot be one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value or "").strip()
+        if not text.isascii() or not text.isdigit():
+            return None
+        number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
+class IdConverter(IntegerConverter):
+    """`<int:name>` everywhere: only values a database id can take match (others answer 404)."""
+
+    def __init__(self, map, fixed_digits=0, min=1, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=False)
+
+    def to_python(self, value: str) -> int:
+        # NotFound rather than Werkzeug's ValidationError: a POST route sharing its path with a
+        # GET route would otherwise answer 405 for an id that cannot exist.
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise NotFound() from None
+
+
+def init_app(app) -> None:
+    """Replace Werkzeug's `int` converter; call before any blueprint is registered."""
+    app.url_map.converters["int"] = IdConverter
