@@ -29,6 +29,15 @@ def flash_form_errors(form) -> None:
         flash(" ".join(messages), "error")
 
 
+def refuse():
+    """Refuse the request: 404 when the URL names an object by id (to someone who may not act on
+    it, it does not exist: another's object and a missing one answer alike), 403 otherwise.
+
+    For objects the user can already see (their own, or public), views abort(403) instead."""
+    names_an_object = any(isinstance(v, int) for v in (request.view_args or {}).values())
+    abort(404 if names_an_object else 403)
+
+
 def get_or_404(model, ident):
     ident = parse_id(ident)
     if ident is None:

@@ -79,10 +79,9 @@ def test_pages_survive_junk_query_arguments(app, client, rule, role, arguments):
     assert response.status_code < 500, f"GET {url} as {role} with {arguments}: {response.status_code}"
 
 
-def _huge_ids(url: str) -> str:
+def _ids_replaced(url: str, value: str) -> str:
     path, sep, query = url.partition("?")
-    parts = [HUGE_ID if part.isdigit() else part for part in path.split("/")]
-    return "/".join(parts) + sep + query
+    return "/".join(value if part.isdigit() else part for part in path.split("/")) + sep + query
 
 
 def _rules_with_ids(app):
@@ -96,7 +95,7 @@ def test_huge_ids_in_every_url_answer_404(app, client, role):
     _log_in(client, world, role)
     failures = []
     for rule in _rules_with_ids(app):
-        url = _huge_ids(rule.url(world))
+        url = _ids_replaced(rule.url(world), HUGE_ID)
         assert HUGE_ID in url, f"{rule.endpoint}: the sweep found no id in {url}"
         data = rule.data(world) if rule.data else None
         response = client.open(url, method=rule.method, data=data)
@@ -122,3 +121,29 @@ def test_forms_survive_junk_values(app, client, rule, role, value):
     response = client.post(url, data=fields)
     response.close()
     assert response.status_code < 500, f"POST {url} as {role} with {value!r}: {response.status_code}"
+
+
+NON_STAFF = ("applicant", "other_applicant", "reviewer", "finance", "finance_senior")
+MISSING_ID = str(2**63 - 1)  # in range, never used
+
+
+@pytest.mark.parametrize("role", NON_STAFF)
+def test_objects_of_others_answer_like_missing_ones(app, client, role):
+    """Every route with an id, as each non-staff role: an object they may not use and an id that
+    names nothing both answer 404, so no status tells whether the object exists. A 403 is only
+    for roles the rule declares the object visible to (their own, or public)."""
+    world = build_world()
+    _log_in(client, world, role)
+    leaks = []
+    for rule in _rules_with_ids(app):
+        if rule.expect[role] == OK or role in rule.visible:
+            continue
+        url = rule.url(world)
+        statuses = []
+        for target in (url, _ids_replaced(url, MISSING_ID)):
+            response = client.open(target, method=rule.method, data=rule.data(world) if rule.data else None)
+            response.close()
+            statuses.append(response.status_code)
+        if statuses != [404, 404]:
+            leaks.append(f"{rule.method} {url}: foreign {statuses[0]}, missing {statuses[1]}")
+    assert not leaks, f"as {role}, existence shows through:\n" + "\n".join(leaks)

@@ -9,7 +9,7 @@ from grants import permissions
 from grants.admin.forms import ConfirmForm, UserCreateForm, UserEditForm
 from grants.models import AuditEvent, OutboxMessage, User
 from grants.services import ServiceError, accounts
-from grants.views import apply_field_errors, get_or_404, paginate
+from grants.views import apply_field_errors, get_or_404, paginate, refuse
 
 bp = Blueprint("admin", __name__)
 
@@ -18,7 +18,7 @@ bp = Blueprint("admin", __name__)
 @login_required
 def _admins_only():
     if not permissions.can_manage_users(current_user):
-        abort(403)
+        refuse()
 
 
 @bp.route("/users")

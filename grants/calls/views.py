@@ -13,7 +13,7 @@ from grants.models.call import CALL_STATUSES
 from grants.services import ServiceError
 from grants.services import calls as service
 from grants.services.audit import history
-from grants.views import apply_field_errors, get_or_404, paginate
+from grants.views import apply_field_errors, get_or_404, paginate, refuse
 from grants.workflows import CALL
 
 bp = Blueprint("calls", __name__, cli_group="calls")
@@ -23,7 +23,7 @@ bp = Blueprint("calls", __name__, cli_group="calls")
 @login_required
 def _staff_only():
     if not permissions.can_manage_calls(current_user):
-        abort(403)
+        refuse()
 
 
 def _form_rows(form: CallForm):

@@ -17,7 +17,7 @@ from grants.panel.forms import (
 )
 from grants.services import ServiceError
 from grants.services import panel as service
-from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate
+from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate, refuse
 
 bp = Blueprint("panel", __name__)
 
@@ -26,7 +26,7 @@ bp = Blueprint("panel", __name__)
 def _staff_call(call_id) -> Call:
     call = get_or_404(Call, call_id)
     if not permissions.can_manage_panel(current_user, call):
-        abort(403)
+        refuse()
     return call
 
 
@@ -34,7 +34,7 @@ def _staff_member(member_id) -> tuple[PanelMember, Call]:
     member = get_or_404(PanelMember, member_id)
     call = db.session.get(Call, member.call_id)
     if not permissions.can_manage_panel(current_user, call):
-        abort(403)
+        refuse()
     return member, call
 
 
@@ -270,7 +270,7 @@ def remove_assignment(assignment_id):
     assignment = get_or_404(ReviewAssignment, assignment_id)
     call = assignment.proposal.call
     if not permissions.can_manage_panel(current_user, call):
-        abort(403)
+        refuse()
     form = RemoveForm()
     if form.validate_on_submit():
         try:

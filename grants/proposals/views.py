@@ -15,7 +15,7 @@ from grants.services import ServiceError, files
 from grants.services import proposals as service
 from grants.services.eligibility import check as eligibility_check
 from grants.timeutil import local_today, now_utc, to_local
-from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate
+from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate, refuse
 from grants.workflows import PROPOSAL
 
 bp = Blueprint("proposals", __name__)
@@ -285,7 +285,7 @@ def _filters() -> dict:
 @login_required
 def screening(call_id):
     if not permissions.can_screen_proposals(current_user):
-        abort(403)
+        refuse()
     call = get_or_404(Call, call_id)
     filters = _filters()
     page = paginate(service.screening_query(call, **filters))
@@ -315,7 +315,7 @@ def _export_rows(call, filters):
 @login_required
 def screening_export(call_id, fmt):
     if not permissions.can_screen_proposals(current_user):
-        abort(403)
+        refuse()
     call = get_or_404(Call, call_id)
     header, rows = _export_rows(call, _filters())
     stamp = to_local(now_utc()).strftime("%Y%m%d-%H%M")
@@ -328,7 +328,7 @@ def screening_export(call_id, fmt):
 def screen(proposal_id):
     proposal = _visible_or_404(proposal_id)
     if not permissions.can_screen_proposals(current_user):
-        abort(403)
+        abort(403)  # the applicant sees their own proposal; screening it is not theirs to do
     form = ScreenForm()
     if form.validate_on_submit():
         if form.decision.data not in ("pass", "fail"):

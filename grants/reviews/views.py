@@ -19,7 +19,7 @@ from grants.services import ServiceError, files
 from grants.services import ranking as ranking_service
 from grants.services import reviews as service
 from grants.timeutil import now_utc, to_local
-from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate
+from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate, refuse
 
 bp = Blueprint("reviews", __name__)
 
@@ -36,7 +36,7 @@ def _reviewable_or_404(proposal_id) -> Proposal:
 def _staff_call(call_id) -> Call:
     call = get_or_404(Call, call_id)
     if not permissions.can_view_ranking(current_user, call):
-        abort(403)
+        refuse()
     return call
 
 
@@ -152,7 +152,7 @@ def index():
 def scores(proposal_id):
     proposal = get_or_404(Proposal, proposal_id)
     if not permissions.can_view_reviews_of_proposal(current_user, proposal):
-        abort(403)
+        refuse()
     reviews = list(db.session.scalars(
         select(Review).where(Review.proposal_id == proposal.id)
         .options(selectinload(Review.scores), selectinload(Review.reviewer))
@@ -170,7 +170,7 @@ def scores(proposal_id):
 def reopen(review_id):
     item = get_or_404(Review, review_id)
     if not permissions.is_staff(current_user):
-        abort(403)
+        refuse()
     form = ReopenForm()
     if form.validate_on_submit():
         try:
