@@ -46,8 +46,9 @@ def create_app(config=None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from grants import errors, cli, templating
+    from grants import errors, cli, security, templating
 
+    security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     templating.init_app(app)

@@ -251,9 +251,7 @@ def download(proposal_id, attachment_id):
         abort(404)
     response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
                          download_name=attachment.original_name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return response  # nosniff and no-store: grants/security.py
 
 
 @bp.route("/<int:proposal_id>/attachments/<int:attachment_id>/delete", methods=["POST"])

@@ -123,9 +123,7 @@ def attachment(proposal_id, attachment_id):
                              download_name=name, max_age=0)
     else:
         response = send_file(path, mimetype=item.content_type, as_attachment=True, download_name=name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return response  # nosniff and no-store: grants/security.py
 
 
 # -- staff ---------------------------------------------------------------------------------------
