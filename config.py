@@ -78,6 +78,11 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    # Flask-Login's "remember me" cookie: not sent with cross-site requests, not readable by
+    # scripts, HTTPS-only in production. It carries the session token, so logout ends it.
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = _bool("REMEMBER_COOKIE_SECURE", False)
     WTF_CSRF_TIME_LIMIT = None
 
     # The funding body that publishes calls (used in notices, contracts and open data).
@@ -112,6 +117,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     OUTBOX_PAGE = _bool("OUTBOX_PAGE", False)
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = _bool("REMEMBER_COOKIE_SECURE", True)
     ENV_NAME = "production"
 
     @classmethod

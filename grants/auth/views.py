@@ -38,15 +38,31 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
-@bp.route("/logout", methods=["POST"])
-def logout():
+def _end_this_session() -> None:
+    """Forget the user in this browser (session and remember cookie), keeping the language."""
     lang = session.get("lang")
     logout_user()
     session.clear()
     if lang:
         session["lang"] = lang
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        accounts.end_session(current_user._get_current_object())
+    _end_this_session()
     flash(_("You have logged out."), "info")
     return redirect(url_for("main.index"))
+
+
+@bp.route("/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    accounts.log_out_everywhere(current_user._get_current_object())
+    _end_this_session()
+    flash(_("You have been logged out on every device. Log in again to continue."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/password", methods=["GET", "POST"])

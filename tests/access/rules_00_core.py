@@ -27,6 +27,7 @@ RULES = [
     Rule("auth.login", "GET", lambda w: "/auth/login", only(EVERYONE)),
     Rule("auth.login", "POST", lambda w: "/auth/login", only(EVERYONE), data=lambda w: {"email": "x@y.z", "password": "nope"}),
     Rule("auth.logout", "POST", lambda w: "/auth/logout", only(EVERYONE)),
+    Rule("auth.logout_everywhere", "POST", lambda w: "/auth/logout-everywhere", only(LOGGED_IN)),
     Rule("auth.password", "GET", lambda w: "/auth/password", only(LOGGED_IN)),
     Rule("auth.password", "POST", lambda w: "/auth/password", only(LOGGED_IN), data=lambda w: {}),
     Rule("organisations.register", "GET", lambda w: "/organisations/register", only(EVERYONE)),
