@@ -71,9 +71,17 @@ class Config:
     LANGUAGES = {"zh_CN": "中文", "en": "English"}
     DISPLAY_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai")
 
+    # Login throttling. Counts must be shared by every worker and node: in production point
+    # this at Redis (redis://host:6379/0); memory:// counts per process.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "grants")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True  # 429 answers carry Retry-After
+    # If Redis is unreachable, count per process rather than failing every login.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Per client address, and per account (the e-mail address tried, from any address).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute;30 per hour")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -108,6 +116,10 @@ class TestingConfig(Config):
     # Throttling stays on (memory storage) with a limit tests never reach; the throttle test
     # lowers it.
     LOGIN_RATE_LIMIT = "100000 per minute"
+    LOGIN_ACCOUNT_RATE_LIMIT = "100000 per minute"
+    # The suite counts in memory unless told otherwise; tests/core/test_throttle.py also runs
+    # against Redis (TEST_REDIS_URL).
+    RATELIMIT_STORAGE_URI = "memory://"
     # Still scrypt, at a low work factor so the suite's thousands of logins stay fast.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     MAIL_PORT = 0

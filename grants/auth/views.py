@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -12,8 +14,15 @@ from grants.views import safe_local_url, apply_field_errors
 bp = Blueprint("auth", __name__)
 
 
+def _account_tried() -> str:
+    """The throttling key of the account a login attempt names, whichever address it comes from."""
+    email = accounts.normalise_email(request.form.get("email", ""))
+    return "login-account:" + hashlib.sha256(email.encode("utf-8", "replace")).hexdigest()
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], methods=["POST"], key_func=_account_tried)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
