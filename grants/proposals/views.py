@@ -250,7 +250,8 @@ def download(proposal_id, attachment_id):
     if not path.exists():
         abort(404)
     response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.original_name, max_age=0)
+                         download_name=files.sanitise_name(attachment.original_name, attachment.content_type),
+                         max_age=0)
     return response  # nosniff and no-store: grants/security.py
 
 

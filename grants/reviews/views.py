@@ -47,7 +47,7 @@ def _identity(value):
 def _attachment_names(proposal: Proposal) -> dict[int, str]:
     if proposal.call.blind_review:
         return {a.id: anonymous_name(i, a.content_type) for i, a in enumerate(proposal.attachments, start=1)}
-    return {a.id: a.original_name for a in proposal.attachments}
+    return {a.id: files.sanitise_name(a.original_name, a.content_type) for a in proposal.attachments}
 
 
 # -- reviewers -------------------------------------------------------------------------------------
