@@ -1,12 +1,26 @@
 """Shared form pieces: validators that give a clear Chinese/English message."""
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from flask_wtf.i18n import translations as flask_wtf_translations
+from wtforms import Form, StringField
 from wtforms.validators import ValidationError
 
 from grants import uscc as uscc_rules
 from grants.money import MoneyError, parse_amount
+
+
+class RowForm(Form):
+    """A row inside a FlaskForm (FieldList of FormField): a plain WTForms form would give
+    WTForms' built-in messages ("Field cannot be longer than 300 characters.") in English
+    only; this one uses the UI language, as FlaskForm does."""
+
+    class Meta:
+        def get_translations(self, form):
+            if current_app.config.get("WTF_I18N_ENABLED", True):
+                return flask_wtf_translations
+            return super().get_translations(form)
 
 
 class USCCField(StringField):

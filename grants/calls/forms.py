@@ -9,13 +9,13 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, SelectField, SelectMultipleField,
+from wtforms import (BooleanField, DateField, FieldList, FormField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, TimeField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from grants import labels
-from grants.forms import MoneyField
+from grants.forms import MoneyField, RowForm
 from grants.models.call import CATEGORIES, TRANCHE_CONDITIONS
 from grants.services.calls import CriterionRow, TrancheRow
 from grants.timeutil import end_of_local_day, local_to_utc, to_local
@@ -132,7 +132,7 @@ class MultiCheckboxField(SelectMultipleField):
                 raise ValidationError(_l("Choose from the list."))
 
 
-class CriterionForm(Form):
+class CriterionForm(RowForm):
     name = StringField(**TEXT, label=_l("Criterion"), validators=[Optional(), Length(max=100, message=_l("At most %(max)d characters."))])
     description = StringField(**TEXT, label=_l("What the experts look at"),
                               validators=[Optional(), Length(max=500, message=_l("At most %(max)d characters."))])
@@ -159,7 +159,7 @@ class CriterionForm(Form):
         return ok
 
 
-class TrancheForm(Form):
+class TrancheForm(RowForm):
     percentage = WholeNumberField(_l("Percentage"), low=1, high=100)
     condition = ChoiceField(_l("Released"), choices=[], validators=[Optional()])
     milestone_number = WholeNumberField(_l("Milestone no."), low=1, high=20)

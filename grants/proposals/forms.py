@@ -9,11 +9,11 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import Form, FieldList, FormField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from grants import labels
-from grants.forms import MoneyField
+from grants.forms import MoneyField, RowForm
 from grants.models.proposal import BUDGET_CATEGORIES
 
 # Empty rows offered below the filled ones (the page works without JavaScript).
@@ -110,7 +110,7 @@ class IsoDateField(_ParsedField):
         return value.isoformat()
 
 
-class BudgetLineForm(Form):
+class BudgetLineForm(RowForm):
     category = SelectField(_l("Category"), choices=[], validators=[Optional()])
     description = StringField(_l("Description"), validators=[Length(max=300)])
     unit_price = MoneyField(_l("Unit price (yuan)"))
@@ -145,7 +145,7 @@ class BudgetLineForm(Form):
         return ok
 
 
-class IndicatorForm(Form):
+class IndicatorForm(RowForm):
     name = StringField(_l("Indicator"), validators=[Length(max=200)])
     target = QuantityField(_l("Target"), allow_zero=True)
     unit = StringField(_l("Unit"), validators=[Length(max=30)])
@@ -167,7 +167,7 @@ class IndicatorForm(Form):
         return ok
 
 
-class MilestoneForm(Form):
+class MilestoneForm(RowForm):
     title = StringField(_l("Milestone"), validators=[Length(max=200)])
     due_date = IsoDateField(_l("Due date"))
     deliverable = StringField(_l("Deliverable"), validators=[Length(max=1000)])
