@@ -53,10 +53,21 @@ class Request(FlaskRequest):
     form_data_parser_class = FormDataParser
 
     def _load_form_data(self) -> None:
-        super()._load_form_data()
-        if self.mimetype == "multipart/form-data" and _undecodable(self.form):
-            self.__dict__["form"] = ImmutableMultiDict()  # nothing of it reaches a view
-            raise InvalidFormText()
+        # Undecodable text: every access to the form raises, so nothing reads it as empty.
+        if "form" in self.__dict__:
+            return
+        error = self.__dict__.get("_form_error")
+        if error is not None:
+            raise error
+        try:
+            super()._load_form_data()
+            if self.mimetype == "multipart/form-data" and _undecodable(self.__dict__["form"]):
+                raise InvalidFormText()
+        except InvalidFormText as exc:
+            for name in ("form", "files"):
+                self.__dict__.pop(name, None)
+            self.__dict__["_form_error"] = exc
+            raise
         cleaned = _clean(self.form)
         if cleaned is not self.form:
             self.__dict__["form"] = cleaned

@@ -5,6 +5,7 @@ import hashlib
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import BadRequest
 
 from grants.auth.forms import LoginForm, PasswordChangeForm
 from grants.extensions import limiter
@@ -16,7 +17,10 @@ bp = Blueprint("auth", __name__)
 
 def _account_tried() -> str:
     """The throttling key of the account a login attempt names, whichever address it comes from."""
-    email = accounts.normalise_email(request.form.get("email", ""))
+    try:
+        email = accounts.normalise_email(request.form.get("email", ""))
+    except BadRequest:  # unreadable form: the view answers 400; never fail the limiter
+        email = ""
     return "login-account:" + hashlib.sha256(email.encode("utf-8", "replace")).hexdigest()
 
 
