@@ -82,6 +82,9 @@ class Config:
     # Per client address, and per account (the e-mail address tried, from any address).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute;30 per hour")
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (1 behind
+    # nginx). 0: the headers are ignored, so a client cannot choose its address.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

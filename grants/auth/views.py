@@ -75,7 +75,7 @@ def logout_everywhere():
     accounts.log_out_everywhere(current_user._get_current_object())
     _end_this_session()
     flash(_("You have been logged out on every device. Log in again to continue."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("main.index"))
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -80,8 +80,8 @@ def test_429_carries_retry_after_and_a_clear_message(throttled, client):
     assert "尝试次数过多" in response.get_data(as_text=True)
 
 
-def _app_on(storage, tmp_path, name):
-    other = create_app({
+def _app_on(storage, tmp_path, name, **extra):
+    other = create_app({**extra,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name}.sqlite3",
         "RATELIMIT_STORAGE_URI": storage,
         "LOGIN_RATE_LIMIT": "10 per minute",
@@ -118,3 +118,21 @@ def test_two_app_instances_sharing_redis_count_together(throttled, tmp_path):
 def test_memory_storage_counts_per_worker_which_is_why_production_uses_redis(throttled, tmp_path):
     statuses = _two_workers("memory://", tmp_path)
     assert 429 not in statuses  # the second worker started from zero
+
+
+def _from(client, forwarded_for, n):
+    return client.post("/auth/login", data={"email": f"user{n}@example.org", "password": "x"},
+                       headers={"X-Forwarded-For": forwarded_for}).status_code
+
+
+def test_behind_a_trusted_proxy_each_client_address_is_counted_apart(throttled, tmp_path):
+    proxied = _app_on("memory://", tmp_path, "proxied", TRUSTED_PROXIES=1)
+    with proxied.app_context():
+        client = proxied.test_client()
+        assert [_from(client, "203.0.113.7", n) for n in range(11)][-1] == 429
+        assert _from(client, "198.51.100.9", 99) == 200  # another client behind the same proxy
+
+
+def test_without_trusted_proxies_a_forwarded_header_cannot_dodge_the_throttle(throttled, client):
+    statuses = [_from(client, f"203.0.113.{n}", n) for n in range(11)]
+    assert statuses[-1] == 429
