@@ -9,6 +9,8 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, ValidationError
 
 MAX_ID = 2**63 - 1
+MAX_DIGITS = len(str(MAX_ID))  # longer digit strings are refused before int() (which would
+                               # raise ValueError past 4300 digits)
 
 
 def parse_id(value) -> int | None:
@@ -19,7 +21,7 @@ def parse_id(value) -> int | None:
         number = value
     else:
         text = str(value or "").strip()
-        if not text.isascii() or not text.isdigit():
+        if not text.isascii() or not text.isdigit() or len(text.lstrip("0")) > MAX_DIGITS:
             return None
         number = int(text)
     return number if 1 <= number <= MAX_ID else None
@@ -34,6 +36,8 @@ class IdConverter(IntegerConverter):
     def to_python(self, value: str) -> int:
         # NotFound rather than Werkzeug's ValidationError: a POST route sharing its path with a
         # GET route would otherwise answer 405 for an id that cannot exist.
+        if len(value.lstrip("0")) > MAX_DIGITS:
+            raise NotFound()
         try:
             return super().to_python(value)
         except ValidationError:
