@@ -25,9 +25,8 @@ class InlineFinder(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "script":
-            if not attrs.get("src"):
-                self.found.append(f"inline <script> at line {self.getpos()[0]}")
+        if tag == "script" and not attrs.get("src"):
+            self.found.append(f"inline <script> at line {self.getpos()[0]}")
         if tag == "style":
             self.found.append(f"<style> element at line {self.getpos()[0]}")
         for name, value in attrs.items():
@@ -80,9 +79,9 @@ def test_every_page_sends_the_headers_and_no_inline_code(app, client, role):
         problems += [f"GET {url} ({response.status_code}): {p}" for p in check_headers(response)]
         if response.mimetype == "text/html":
             problems += [f"GET {url}: {p}" for p in inline_code(body.decode("utf-8"))]
-        if response.headers.get("Content-Disposition", "").startswith("attachment"):
-            if response.headers.get("Cache-Control") != "private, no-store":
-                problems.append(f"GET {url}: download cached: {response.headers.get('Cache-Control')}")
+        downloaded = response.headers.get("Content-Disposition", "").startswith("attachment")
+        if downloaded and response.headers.get("Cache-Control") != "private, no-store":
+            problems.append(f"GET {url}: download cached: {response.headers.get('Cache-Control')}")
     assert not problems, f"as {role}:\n" + "\n".join(problems)
 
 

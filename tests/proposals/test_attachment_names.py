@@ -12,7 +12,12 @@ from hypothesis import strategies as st
 from grants.extensions import db
 from grants.models import Attachment
 from grants.services import files
-from tests.factories_proposals import JPEG_BYTES, PDF_BYTES, create_attachment, office_bytes
+from tests.factories_proposals import (
+    JPEG_BYTES,
+    PDF_BYTES,
+    create_attachment,
+    office_bytes,
+)
 from tests.factories_reviews import cleared
 
 INVISIBLE = ["\u202e", "\u202d", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c",

@@ -40,9 +40,9 @@ def _row_forms():
     found = []
     for module in (grants.calls.forms, grants.proposals.forms):
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, PlainForm) and value.__module__ == module.__name__:
-                if not hasattr(value, "validate_on_submit"):  # not a FlaskForm
-                    found.append(value)
+            if (isinstance(value, type) and issubclass(value, PlainForm) and value.__module__ == module.__name__
+                    and not hasattr(value, "validate_on_submit")):  # not a FlaskForm
+                found.append(value)
     return found
 
 
