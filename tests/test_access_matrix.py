@@ -67,16 +67,16 @@ def _log_in(client, world, role):
         assert response.status_code == 302, f"could not log in as {role}"
 
 
-@pytest.mark.parametrize("arguments", JUNK_ARGUMENTS, ids=("junk", "huge-pages", "huge-and-negative"))
 @pytest.mark.parametrize("rule", GET_RULES, ids=lambda r: r.endpoint)
 @pytest.mark.parametrize("role", ("anonymous", "applicant", "reviewer", "staff"))
-def test_pages_survive_junk_query_arguments(app, client, rule, role, arguments):
+def test_pages_survive_junk_query_arguments(app, client, rule, role):
     world = build_world()
     _log_in(client, world, role)
     url = rule.url(world)
-    response = client.get(_with_arguments(url, arguments))
-    response.close()
-    assert response.status_code < 500, f"GET {url} as {role} with {arguments}: {response.status_code}"
+    for arguments in JUNK_ARGUMENTS:  # one world per rule and role: building it is the cost
+        response = client.get(_with_arguments(url, arguments))
+        response.close()
+        assert response.status_code < 500, f"GET {url} as {role} with {arguments}: {response.status_code}"
 
 
 def _ids_replaced(url: str, value: str) -> str:
@@ -109,19 +109,19 @@ def test_huge_ids_in_every_url_answer_404(app, client, role, huge):
 JUNK_VALUE = "-1e999 １２ <script>x</script> %s {0} " + "长" * 300
 
 
-@pytest.mark.parametrize("value", (JUNK_VALUE, "99999999999999999999"), ids=("junk", "huge"))
 @pytest.mark.parametrize("rule", [r for r in RULES if r.method == "POST"], ids=lambda r: r.endpoint)
 @pytest.mark.parametrize("role", ("applicant", "reviewer", "staff"))
-def test_forms_survive_junk_values(app, client, rule, role, value):
+def test_forms_survive_junk_values(app, client, rule, role):
     world = build_world()
     client.post("/auth/login", data={"email": world.users[role].email, "password": PASSWORD})
     url = rule.url(world)
-    fields = dict.fromkeys((rule.data(world) if rule.data else {}).keys(), value)
-    fields.update({"action": "submit", "decision": "fail", "reason": value, "note": value,
-                   "amount_requested": value, "score_1": value, "title": value})
-    response = client.post(url, data=fields)
-    response.close()
-    assert response.status_code < 500, f"POST {url} as {role} with {value!r}: {response.status_code}"
+    for value in (JUNK_VALUE, "99999999999999999999"):  # junk, then a number past any id
+        fields = dict.fromkeys((rule.data(world) if rule.data else {}).keys(), value)
+        fields.update({"action": "submit", "decision": "fail", "reason": value, "note": value,
+                       "amount_requested": value, "score_1": value, "title": value})
+        response = client.post(url, data=fields)
+        response.close()
+        assert response.status_code < 500, f"POST {url} as {role} with {value!r}: {response.status_code}"
 
 
 NON_STAFF = ("applicant", "other_applicant", "reviewer", "finance", "finance_senior")
