@@ -1,14 +1,15 @@
 """Identifiers in URLs and forms: the range a database id can take, and the URL converter.
 
-Database ids are 64-bit signed integers on every backend; anything outside 1..2^63-1 names no
-object, so it is refused with 404 before it reaches a query (where it would overflow).
+Primary keys are INTEGER columns: 32-bit on PostgreSQL (SQLite stores 64). A value outside
+1..2^31-1 names no object on any backend, so it is refused with 404 before it reaches a query,
+where PostgreSQL would raise "integer out of range" and SQLite would overflow past 2^63.
 """
 from __future__ import annotations
 
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, ValidationError
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # PostgreSQL INTEGER, the narrowest backend
 MAX_DIGITS = len(str(MAX_ID))  # longer digit strings are refused before int() (which would
                                # raise ValueError past 4300 digits)
 

@@ -54,7 +54,8 @@ JUNK = "?page=-1&per_page=abc&q=%25%00%3Cscript%3E&status=%3Cb%3E&grade=x&catego
 HUGE_PAGES = "?page=99999999999999999999&per_page=99999999999999999999"
 JUNK_ARGUMENTS = (JUNK, HUGE_PAGES, "?page=9223372036854775807&per_page=-99999999999999999999")
 GET_RULES = [r for r in RULES if r.method == "GET" and r.endpoint != "static"]
-HUGE_ID = str(2**63)  # one past the largest id any backend stores
+HUGE_ID = str(2**63)  # past any 64-bit integer (SQLite overflows)
+HUGE_IDS = (str(2**31), HUGE_ID, "9" * 5000)  # past PostgreSQL INTEGER; past int64; past int()
 
 
 def _with_arguments(url: str, arguments: str) -> str:
@@ -89,7 +90,7 @@ def _rules_with_ids(app):
     return [r for r in RULES if r.endpoint in with_ids]
 
 
-@pytest.mark.parametrize("huge", (HUGE_ID, "9" * 5000), ids=("2^63", "5000-digits"))
+@pytest.mark.parametrize("huge", HUGE_IDS, ids=("2^31", "2^63", "5000-digits"))
 @pytest.mark.parametrize("role", ("anonymous", "applicant", "other_applicant", "reviewer", "finance", "staff", "admin"))
 def test_huge_ids_in_every_url_answer_404(app, client, role, huge):
     world = build_world()
@@ -103,7 +104,7 @@ def test_huge_ids_in_every_url_answer_404(app, client, role, huge):
         response.close()
         if response.status_code != 404:
             failures.append(f"{rule.method} {url}: {response.status_code}")
-    assert not failures, f"as {role}, ids past 2^63-1 must answer 404:\n" + "\n".join(failures)
+    assert not failures, f"as {role}, ids past 2^31-1 must answer 404:\n" + "\n".join(failures)
 
 
 JUNK_VALUE = "-1e999 １２ <script>x</script> %s {0} " + "长" * 300
@@ -115,7 +116,7 @@ def test_forms_survive_junk_values(app, client, rule, role):
     world = build_world()
     client.post("/auth/login", data={"email": world.users[role].email, "password": PASSWORD})
     url = rule.url(world)
-    for value in (JUNK_VALUE, "99999999999999999999"):  # junk, then a number past any id
+    for value in (JUNK_VALUE, str(2**31), "99999999999999999999"):  # junk, then numbers past any id
         fields = dict.fromkeys((rule.data(world) if rule.data else {}).keys(), value)
         fields.update({"action": "submit", "decision": "fail", "reason": value, "note": value,
                        "amount_requested": value, "score_1": value, "title": value})
@@ -125,7 +126,7 @@ def test_forms_survive_junk_values(app, client, rule, role):
 
 
 NON_STAFF = ("applicant", "other_applicant", "reviewer", "finance", "finance_senior")
-MISSING_ID = str(2**63 - 1)  # in range, never used
+MISSING_ID = str(2**31 - 1)  # the largest id a row can have, never used
 
 
 @pytest.mark.parametrize("role", NON_STAFF)
