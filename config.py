@@ -75,15 +75,31 @@ class Config:
     LANGUAGES = {"zh_CN": "中文", "en": "English"}
     DISPLAY_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Asia/Shanghai")
 
+    # Login throttling. Counts must be shared by every worker and node: in production point
+    # this at Redis (redis://host:6379/0); memory:// counts per process.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "grants")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True  # 429 answers carry Retry-After
+    # If Redis is unreachable, count per process rather than failing every login.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Per client address, and per account (the e-mail address tried, from any address).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     # Objections to a public notice, per address (anyone may object; nobody may flood).
     OBJECTION_RATE_LIMIT = os.environ.get("OBJECTION_RATE_LIMIT", "5 per hour")
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute;30 per hour")
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (1 behind
+    # nginx). 0: the headers are ignored, so a client cannot choose its address.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    # Flask-Login's "remember me" cookie: not sent with cross-site requests, not readable by
+    # scripts, HTTPS-only in production. It carries the session token, so logout ends it.
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = _bool("REMEMBER_COOKIE_SECURE", False)
     WTF_CSRF_TIME_LIMIT = None
 
     # The funding body that publishes calls (used in notices, contracts and open data).
@@ -120,6 +136,10 @@ class TestingConfig(Config):
     # lowers it.
     LOGIN_RATE_LIMIT = "100000 per minute"
     OBJECTION_RATE_LIMIT = "100000 per minute"
+    LOGIN_ACCOUNT_RATE_LIMIT = "100000 per minute"
+    # The suite counts in memory unless told otherwise; tests/core/test_throttle.py also runs
+    # against Redis (TEST_REDIS_URL).
+    RATELIMIT_STORAGE_URI = "memory://"
     # Still scrypt, at a low work factor so the suite's thousands of logins stay fast.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     MAIL_PORT = 0
@@ -129,6 +149,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     OUTBOX_PAGE = _bool("OUTBOX_PAGE", False)
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = _bool("REMEMBER_COOKIE_SECURE", True)
     ENV_NAME = "production"
 
     @classmethod

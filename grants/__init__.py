@@ -39,12 +39,21 @@ def create_app(config=None) -> Flask:
     if hasattr(config, "check"):
         config.check()
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
 
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+    from grants import routing
+
+    routing.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
 
-    from grants import cli, errors, templating
+    from grants import cli, errors, security, templating
 
+    security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     templating.init_app(app)
@@ -69,13 +78,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     from grants import models  # noqa: F401  (register all tables)
+    from grants.routing import parse_id
 
     @login_manager.user_loader
     def load_user(user_id: str):
         ident, _, token = (user_id or "").partition(":")
-        if not ident.isdigit() or not token:
+        user_id = parse_id(ident)
+        if user_id is None or not token:
             return None
-        user = db.session.get(models.User, int(ident))
+        user = db.session.get(models.User, user_id)
         if user is None or not user.active or user.session_token != token:
             return None
         return user

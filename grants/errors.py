@@ -8,6 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from grants.extensions import db
+from grants.request import InvalidFormText
 
 
 def _messages():
@@ -40,6 +41,11 @@ def render_error(code: int, detail: str | None = None):
 
 
 def init_app(app) -> None:
+    @app.errorhandler(InvalidFormText)
+    def invalid_text(exc):
+        return render_error(400, _("Some of the text sent could not be read (it is not valid UTF-8). "
+                                   "Nothing was saved; please type it again and resend the form."))
+
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         return render_error(400,

@@ -11,9 +11,11 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField, StringField
+from flask_wtf.i18n import translations as flask_wtf_translations
+from wtforms import Form, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TimeInput
 
@@ -28,6 +30,18 @@ CENT = Decimal("0.01")
 def clean_text(value):
     """Drop invisible control characters (PostgreSQL refuses NUL in text); keep tabs and newlines."""
     return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+class RowForm(Form):
+    """A row inside a FlaskForm (FieldList of FormField): a plain WTForms form would give
+    WTForms' built-in messages ("Field cannot be longer than 300 characters.") in English
+    only; this one uses the UI language, as FlaskForm does."""
+
+    class Meta:
+        def get_translations(self, form):
+            if current_app.config.get("WTF_I18N_ENABLED", True):
+                return flask_wtf_translations
+            return super().get_translations(form)
 
 
 # Keyword arguments for free-text fields: `StringField(**TEXT, label=…)`.

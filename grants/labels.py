@@ -68,6 +68,7 @@ DISTRICTS = ("南湖区", "秀洲区", "嘉善县", "平湖市", "海盐县", "�
 # Audit actions as people read them in histories ("<area>.<action>" -> label).
 ACTION_LABELS = {
     "user.login": _l("Logged in"),
+    "user.logout_everywhere": _l("Logged out on every device"),
     "user.create": _l("Account created"),
     "user.update": _l("Account changed"),
     "user.activate": _l("Account reactivated"),

@@ -9,6 +9,7 @@ from flask_babel import get_locale
 
 from grants import labels, permissions
 from grants.money import daxie, format_yuan
+from grants.services.files import sanitise_name
 from grants.timeutil import to_local
 from grants.workflows import WORKFLOWS
 
@@ -66,6 +67,12 @@ def _rules():
     )
 
 
+def attachment_name(attachment) -> str:
+    """An attachment's name as shown: cleaned again, so rows stored before a rule changed show
+    the same name their download gets."""
+    return sanitise_name(attachment.original_name, attachment.content_type)
+
+
 def init_app(app) -> None:
     app.jinja_env.filters.update(
         money=format_yuan,
@@ -73,6 +80,7 @@ def init_app(app) -> None:
         localdt=local_datetime,
         localdate=local_date,
         action_label=labels.action_label,
+        attachment_name=attachment_name,
     )
     app.jinja_env.globals.update(
         can=permissions.can,

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, request
 
 from grants.extensions import db
+from grants.routing import parse_id
 
 
 def apply_field_errors(form, exc) -> None:
@@ -28,10 +29,18 @@ def flash_form_errors(form) -> None:
         flash(" ".join(messages), "error")
 
 
+def refuse():
+    """Refuse the request: 404 when the URL names an object by id (to someone who may not act on
+    it, it does not exist: another's object and a missing one answer alike), 403 otherwise.
+
+    For objects the user can already see (their own, or public), views abort(403) instead."""
+    names_an_object = any(isinstance(v, int) for v in (request.view_args or {}).values())
+    abort(404 if names_an_object else 403)
+
+
 def get_or_404(model, ident):
-    try:
-        ident = int(ident)
-    except (TypeError, ValueError):
+    ident = parse_id(ident)
+    if ident is None:
         abort(404)
     obj = db.session.get(model, ident)
     if obj is None:
@@ -39,16 +48,25 @@ def get_or_404(model, ident):
     return obj
 
 
+MAX_PAGE = 100_000
+MAX_PER_PAGE = 200
+
+
+def _clamped(value, default: int, highest: int) -> int:
+    text = (value or "").strip()
+    digits = text[1:] if text.startswith("-") else text
+    if not (digits.isascii() and digits.isdigit()):
+        return default
+    if text.startswith("-"):
+        return 1
+    return highest if len(digits) > 18 else min(max(int(digits), 1), highest)
+
+
 def page_args() -> tuple[int, int]:
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
-    try:
-        per_page = int(request.args.get("per_page", current_app.config["PAGE_SIZE"]))
-    except ValueError:
-        per_page = current_app.config["PAGE_SIZE"]
-    return page, min(max(per_page, 1), 200)
+    """The page and page size asked for, clamped: no value makes a list fail (the one pager)."""
+    page = _clamped(request.args.get("page"), 1, MAX_PAGE)
+    per_page = _clamped(request.args.get("per_page"), current_app.config["PAGE_SIZE"], MAX_PER_PAGE)
+    return page, per_page
 
 
 def paginate(stmt):

@@ -9,7 +9,7 @@ from grants import permissions
 from grants.admin.forms import ConfirmForm, UserCreateForm, UserEditForm
 from grants.models import AuditEvent, OutboxMessage, User
 from grants.services import ServiceError, accounts
-from grants.views import apply_field_errors, get_or_404, paginate
+from grants.views import apply_field_errors, get_or_404, paginate, refuse
 
 bp = Blueprint("admin", __name__)
 
@@ -18,7 +18,7 @@ bp = Blueprint("admin", __name__)
 @login_required
 def _admins_only():
     if not permissions.can_manage_users(current_user):
-        abort(403)
+        refuse()
 
 
 @bp.route("/users")
@@ -52,7 +52,7 @@ def user_new():
     return render_template("admin/user_form.html", form=form, user=None)
 
 
-@bp.route("/users/<user_id>", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user_edit(user_id):
     user = get_or_404(User, user_id)
     form = UserEditForm(obj=user)
@@ -66,7 +66,7 @@ def user_edit(user_id):
     return render_template("admin/user_form.html", form=form, user=user, confirm=ConfirmForm())
 
 
-@bp.route("/users/<user_id>/active", methods=["POST"])
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
 def user_active(user_id):
     user = get_or_404(User, user_id)
     form = ConfirmForm()

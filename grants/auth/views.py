@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import BadRequest
 
 from grants.auth.forms import LoginForm, PasswordChangeForm
 from grants.extensions import limiter
@@ -12,8 +15,18 @@ from grants.views import apply_field_errors, safe_local_url
 bp = Blueprint("auth", __name__)
 
 
+def _account_tried() -> str:
+    """The throttling key of the account a login attempt names, whichever address it comes from."""
+    try:
+        email = accounts.normalise_email(request.form.get("email", ""))
+    except BadRequest:  # unreadable form: the view answers 400; never fail the limiter
+        email = ""
+    return "login-account:" + hashlib.sha256(email.encode("utf-8", "replace")).hexdigest()
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], methods=["POST"], key_func=_account_tried)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -38,14 +51,30 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
-@bp.route("/logout", methods=["POST"])
-def logout():
+def _end_this_session() -> None:
+    """Forget the user in this browser (session and remember cookie), keeping the language."""
     lang = session.get("lang")
     logout_user()
     session.clear()
     if lang:
         session["lang"] = lang
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        accounts.end_session(current_user._get_current_object())
+    _end_this_session()
     flash(_("You have logged out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    accounts.log_out_everywhere(current_user._get_current_object())
+    _end_this_session()
+    flash(_("You have been logged out on every device. Log in again to continue."), "info")
     return redirect(url_for("main.index"))
 
 

@@ -2,7 +2,7 @@
 finance staff read the same pages."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,7 +11,7 @@ from grants.awards.forms import AmountForm, NoteForm, ProposeForm, ResolveForm
 from grants.models import Award, Call, Objection, Proposal
 from grants.services import ServiceError
 from grants.services import awards as service
-from grants.views import flash_form_errors, get_or_404
+from grants.views import flash_form_errors, get_or_404, refuse
 
 bp = Blueprint("awards", __name__)
 
@@ -21,7 +21,7 @@ def _call_for(call_id, *, decide: bool = False) -> Call:
     allowed = permissions.can_decide_awards(current_user, call) if decide else permissions.can_view_awards(
         current_user, call)
     if not allowed:
-        abort(403)
+        refuse()
     return call
 
 
@@ -29,7 +29,7 @@ def _back(call_id):
     return redirect(url_for("awards.call", call_id=call_id))
 
 
-@bp.route("/calls/<call_id>")
+@bp.route("/calls/<int:call_id>")
 @login_required
 def call(call_id):
     call = _call_for(call_id)
@@ -42,7 +42,7 @@ def call(call_id):
         amount_form=AmountForm(), note_form=NoteForm(), resolve_form=ResolveForm())
 
 
-@bp.route("/calls/<call_id>/propose", methods=["POST"])
+@bp.route("/calls/<int:call_id>/propose", methods=["POST"])
 @login_required
 def propose(call_id):
     call = _call_for(call_id, decide=True)
@@ -61,11 +61,11 @@ def propose(call_id):
     return _back(call.id)
 
 
-@bp.route("/<award_id>/amount", methods=["POST"])
+@bp.route("/<int:award_id>/amount", methods=["POST"])
 @login_required
 def change_amount(award_id):
     award = get_or_404(Award, award_id)
-    _call_for(award.call_id, decide=True)
+    _call_for(award.call_id, decide=True)  # staff only: to anyone else the award does not exist
     form = AmountForm()
     if form.validate_on_submit():
         try:
@@ -79,11 +79,11 @@ def change_amount(award_id):
     return _back(award.call_id)
 
 
-@bp.route("/<award_id>/withdraw", methods=["POST"])
+@bp.route("/<int:award_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(award_id):
     award = get_or_404(Award, award_id)
-    _call_for(award.call_id, decide=True)
+    _call_for(award.call_id, decide=True)  # staff only: to anyone else the award does not exist
     form = NoteForm()
     if form.validate_on_submit():
         try:
@@ -97,7 +97,7 @@ def withdraw(award_id):
     return _back(award.call_id)
 
 
-@bp.route("/calls/<call_id>/publish", methods=["POST"])
+@bp.route("/calls/<int:call_id>/publish", methods=["POST"])
 @login_required
 def publish(call_id):
     call = _call_for(call_id, decide=True)
@@ -112,7 +112,7 @@ def publish(call_id):
     return _back(call.id)
 
 
-@bp.route("/objections/<objection_id>/resolve", methods=["POST"])
+@bp.route("/objections/<int:objection_id>/resolve", methods=["POST"])
 @login_required
 def resolve(objection_id):
     objection = get_or_404(Objection, objection_id)
@@ -131,7 +131,7 @@ def resolve(objection_id):
     return _back(objection.call_id)
 
 
-@bp.route("/calls/<call_id>/confirm", methods=["POST"])
+@bp.route("/calls/<int:call_id>/confirm", methods=["POST"])
 @login_required
 def confirm(call_id):
     call = _call_for(call_id, decide=True)

@@ -10,7 +10,6 @@ from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     SelectField,
     SelectMultipleField,
@@ -29,6 +28,7 @@ from grants.forms import (
     MoneyField,
     MultiCheckboxField,
     PercentField,
+    RowForm,
     WholeNumberField,
     at_most,
 )
@@ -40,7 +40,7 @@ REQUIRED = _l("This field is required.")
 MAX_ROWS = 20
 
 
-class CriterionForm(Form):
+class CriterionForm(RowForm):
     name = StringField(**TEXT, label=_l("Criterion"), validators=[Optional(), at_most(100)])
     description = StringField(**TEXT, label=_l("What the experts look at"),
                               validators=[Optional(), at_most(500)])
@@ -67,7 +67,7 @@ class CriterionForm(Form):
         return ok
 
 
-class TrancheForm(Form):
+class TrancheForm(RowForm):
     percentage = WholeNumberField(_l("Percentage"), low=1, high=100)
     condition = ChoiceField(_l("Released"), choices=[], validators=[Optional()])
     milestone_number = WholeNumberField(_l("Milestone no."), low=1, high=20)

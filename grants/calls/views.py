@@ -12,7 +12,7 @@ from grants.models.call import CALL_STATUSES
 from grants.services import ServiceError
 from grants.services import calls as service
 from grants.services.audit import history
-from grants.views import apply_field_errors, get_or_404, paginate
+from grants.views import apply_field_errors, get_or_404, paginate, refuse
 from grants.workflows import CALL
 
 bp = Blueprint("calls", __name__)
@@ -22,7 +22,7 @@ bp = Blueprint("calls", __name__)
 @login_required
 def _staff_only():
     if not permissions.can_manage_calls(current_user):
-        abort(403)
+        refuse()
 
 
 def _form_rows(form: CallForm):
@@ -58,14 +58,14 @@ def new():
     return render_template("calls/form.html", form=form, call=None)
 
 
-@bp.route("/<call_id>")
+@bp.route("/<int:call_id>")
 def detail(call_id):
     call = get_or_404(Call, call_id)
     return render_template("calls/detail.html", call=call, counts=service.proposal_counts(call),
                            events=history(call), next_steps=permissions.call_next_steps(current_user, call))
 
 
-@bp.route("/<call_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:call_id>/edit", methods=["GET", "POST"])
 def edit(call_id):
     call = get_or_404(Call, call_id)
     if not permissions.can_edit_call(current_user, call):
@@ -91,7 +91,7 @@ def edit(call_id):
     return render_template("calls/form.html", form=form, call=call)
 
 
-@bp.route("/<call_id>/step/<target>", methods=["POST"])
+@bp.route("/<int:call_id>/step/<target>", methods=["POST"])
 def step(call_id, target):
     call = get_or_404(Call, call_id)
     if target not in service.STEPS:
@@ -105,7 +105,7 @@ def step(call_id, target):
     return redirect(url_for("calls.detail", call_id=call.id))
 
 
-@bp.route("/<call_id>/schedule", methods=["POST"])
+@bp.route("/<int:call_id>/schedule", methods=["POST"])
 def schedule(call_id):
     call = get_or_404(Call, call_id)
     wanted = request.form.get("scheduled") == "1"

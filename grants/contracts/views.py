@@ -16,7 +16,7 @@ from grants.extensions import db
 from grants.models import Award, Call, Contract
 from grants.services import ServiceError, files
 from grants.services import contracts as service
-from grants.views import flash_form_errors, get_or_404, paginate
+from grants.views import flash_form_errors, get_or_404, paginate, refuse
 
 bp = Blueprint("contracts", __name__)
 verify_bp = Blueprint("verify", __name__)
@@ -38,29 +38,30 @@ def _staff_only():
 @login_required
 def index():
     if not (permissions.can_view_finance(current_user) or permissions.is_applicant(current_user)):
-        abort(403)
+        refuse()
     stmt = select(Contract).order_by(Contract.created_at.desc(), Contract.id.desc())
     if not permissions.can_view_finance(current_user):
         stmt = stmt.where(Contract.organisation_id.in_(current_user.organisation_ids or [-1]))
     return render_template("contracts/index.html", page=paginate(stmt))
 
 
-@bp.route("/calls/<call_id>")
+@bp.route("/calls/<int:call_id>")
 @login_required
 def call(call_id):
     call = get_or_404(Call, call_id)
     if not permissions.can_view_finance(current_user):
-        abort(403)
+        refuse()
     return render_template("contracts/call.html", call=call, contracts=db.session.scalars(
         select(Contract).where(Contract.call_id == call.id).order_by(Contract.number)).all(),
         pending=service.without_contract(call), form=ConfirmForm())
 
 
-@bp.route("/awards/<award_id>/generate", methods=["POST"])
+@bp.route("/awards/<int:award_id>/generate", methods=["POST"])
 @login_required
 def generate(award_id):
     award = get_or_404(Award, award_id)
-    _staff_only()
+    if not permissions.is_staff(current_user):
+        refuse()
     if ConfirmForm().validate_on_submit():
         try:
             contract = service.generate(current_user, award)
@@ -72,7 +73,7 @@ def generate(award_id):
     return redirect(url_for("contracts.call", call_id=award.call_id))
 
 
-@bp.route("/<contract_id>")
+@bp.route("/<int:contract_id>")
 @login_required
 def detail(contract_id):
     contract = _visible_or_404(contract_id)
@@ -83,7 +84,7 @@ def detail(contract_id):
                            history=history(contract))
 
 
-@bp.route("/<contract_id>/regenerate", methods=["POST"])
+@bp.route("/<int:contract_id>/regenerate", methods=["POST"])
 @login_required
 def regenerate(contract_id):
     contract = _visible_or_404(contract_id)
@@ -98,7 +99,7 @@ def regenerate(contract_id):
     return redirect(url_for("contracts.detail", contract_id=contract.id))
 
 
-@bp.route("/<contract_id>/versions/<int:number>.pdf")
+@bp.route("/<int:contract_id>/versions/<int:number>.pdf")
 @login_required
 def version_pdf(contract_id, number):
     contract = _visible_or_404(contract_id)
@@ -112,7 +113,7 @@ def version_pdf(contract_id, number):
                      download_name=f"{contract.number}-v{version.number}.pdf", max_age=0)
 
 
-@bp.route("/<contract_id>/signed", methods=["GET", "POST"])
+@bp.route("/<int:contract_id>/signed", methods=["GET", "POST"])
 @login_required
 def signed(contract_id):
     contract = _visible_or_404(contract_id)
@@ -141,7 +142,7 @@ def signed(contract_id):
     return redirect(url_for("contracts.detail", contract_id=contract.id))
 
 
-@bp.route("/<contract_id>/return", methods=["POST"])
+@bp.route("/<int:contract_id>/return", methods=["POST"])
 @login_required
 def return_signed(contract_id):
     contract = _visible_or_404(contract_id)
@@ -159,7 +160,7 @@ def return_signed(contract_id):
     return redirect(url_for("contracts.detail", contract_id=contract.id))
 
 
-@bp.route("/<contract_id>/activate", methods=["POST"])
+@bp.route("/<int:contract_id>/activate", methods=["POST"])
 @login_required
 def activate(contract_id):
     contract = _visible_or_404(contract_id)
@@ -174,11 +175,12 @@ def activate(contract_id):
     return redirect(url_for("contracts.detail", contract_id=contract.id))
 
 
-@bp.route("/calls/<call_id>/clauses", methods=["GET", "POST"])
+@bp.route("/calls/<int:call_id>/clauses", methods=["GET", "POST"])
 @login_required
 def clauses(call_id):
     call = get_or_404(Call, call_id)
-    _staff_only()
+    if not permissions.is_staff(current_user):
+        refuse()
     current = service.clauses_for(call)
     errors: dict = {}
     if request.method == "POST":

@@ -1,7 +1,7 @@
 """Finance staff: the money of every call (pool, proposed, awarded, remaining)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -9,7 +9,7 @@ from grants import permissions
 from grants.models import Call
 from grants.services import awards as awards_service
 from grants.services import finance as service
-from grants.views import get_or_404, paginate
+from grants.views import get_or_404, paginate, refuse
 
 bp = Blueprint("finance", __name__)
 
@@ -18,7 +18,7 @@ bp = Blueprint("finance", __name__)
 @login_required
 def _finance_only():
     if not permissions.can_view_finance(current_user):
-        abort(403)
+        refuse()
 
 
 @bp.route("/")
@@ -28,7 +28,7 @@ def index():
     return render_template("finance/index.html", page=page, totals=service.totals_by_call([c.id for c in page.items]))
 
 
-@bp.route("/calls/<call_id>")
+@bp.route("/calls/<int:call_id>")
 def call(call_id):
     call = get_or_404(Call, call_id)
     return render_template("finance/call.html", call=call, totals=awards_service.totals(call),

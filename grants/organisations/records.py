@@ -39,14 +39,14 @@ def _page(org, status=200, **forms):
     return render_template("organisations/records.html", org=org, today=local_today(), **_forms(org, **forms)), status
 
 
-@bp.route("/<org_id>/records")
+@bp.route("/<int:org_id>/records")
 @login_required
 def edit(org_id):
     org = _load(org_id)
     return _page(org)
 
 
-@bp.route("/<org_id>/records/grade", methods=["POST"])
+@bp.route("/<int:org_id>/records/grade", methods=["POST"])
 @login_required
 def grade(org_id):
     org = _load(org_id)
@@ -62,7 +62,7 @@ def grade(org_id):
     return _page(org, 400, grade=form)
 
 
-@bp.route("/<org_id>/records/inspection", methods=["POST"])
+@bp.route("/<int:org_id>/records/inspection", methods=["POST"])
 @login_required
 def inspection(org_id):
     org = _load(org_id)
@@ -78,7 +78,7 @@ def inspection(org_id):
     return _page(org, 400, inspection=form)
 
 
-@bp.route("/<org_id>/records/blacklist", methods=["POST"])
+@bp.route("/<int:org_id>/records/blacklist", methods=["POST"])
 @login_required
 def blacklist(org_id):
     org = _load(org_id)

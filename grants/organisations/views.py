@@ -70,7 +70,7 @@ def index():
     return render_template("organisations/index.html", page=page, status=status, q=q)
 
 
-@bp.route("/<org_id>")
+@bp.route("/<int:org_id>")
 @login_required
 def detail(org_id):
     org = _visible_or_404(org_id)
@@ -79,7 +79,7 @@ def detail(org_id):
     )
 
 
-@bp.route("/<org_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(org_id):
     org = _visible_or_404(org_id)
@@ -97,7 +97,7 @@ def edit(org_id):
     return render_template("organisations/edit.html", form=form, org=org)
 
 
-@bp.route("/<org_id>/verify", methods=["POST"])
+@bp.route("/<int:org_id>/verify", methods=["POST"])
 @login_required
 def verify(org_id):
     org = _visible_or_404(org_id)
@@ -114,7 +114,7 @@ def verify(org_id):
     return redirect(url_for("organisations.detail", org_id=org.id))
 
 
-@bp.route("/<org_id>/reject", methods=["POST"])
+@bp.route("/<int:org_id>/reject", methods=["POST"])
 @login_required
 def reject(org_id):
     org = _visible_or_404(org_id)

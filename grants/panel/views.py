@@ -23,7 +23,7 @@ from grants.panel.forms import (
 )
 from grants.services import ServiceError, redaction
 from grants.services import panel as service
-from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate
+from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate, refuse
 
 bp = Blueprint("panel", __name__)
 
@@ -32,7 +32,7 @@ bp = Blueprint("panel", __name__)
 def _staff_call(call_id) -> Call:
     call = get_or_404(Call, call_id)
     if not permissions.can_manage_panel(current_user, call):
-        abort(403)
+        refuse()
     return call
 
 
@@ -40,7 +40,7 @@ def _staff_member(member_id) -> tuple[PanelMember, Call]:
     member = get_or_404(PanelMember, member_id)
     call = db.session.get(Call, member.call_id)
     if not permissions.can_manage_panel(current_user, call):
-        abort(403)
+        refuse()
     return member, call
 
 
@@ -132,14 +132,14 @@ def index():
     return render_template("panel/index.html", page=page, panel_sizes=panel_sizes, screened=screened)
 
 
-@bp.route("/calls/<call_id>")
+@bp.route("/calls/<int:call_id>")
 @login_required
 def call_panel(call_id):
     call = _staff_call(call_id)
     return _render_panel(call)
 
 
-@bp.route("/calls/<call_id>/members", methods=["POST"])
+@bp.route("/calls/<int:call_id>/members", methods=["POST"])
 @login_required
 def add_member(call_id):
     call = _staff_call(call_id)
@@ -156,7 +156,7 @@ def add_member(call_id):
     return _render_panel(call, member_form=form, status=400)
 
 
-@bp.route("/members/<member_id>/remove", methods=["POST"])
+@bp.route("/members/<int:member_id>/remove", methods=["POST"])
 @login_required
 def remove_member(member_id):
     member, call = _staff_member(member_id)
@@ -171,7 +171,7 @@ def remove_member(member_id):
     return redirect(url_for("panel.call_panel", call_id=call.id))
 
 
-@bp.route("/calls/<call_id>/auto-assign", methods=["POST"])
+@bp.route("/calls/<int:call_id>/auto-assign", methods=["POST"])
 @login_required
 def auto_assign(call_id):
     call = _staff_call(call_id)
@@ -194,7 +194,7 @@ def auto_assign(call_id):
     return redirect(url_for("panel.call_panel", call_id=call.id))
 
 
-@bp.route("/calls/<call_id>/conflicts", methods=["POST"])
+@bp.route("/calls/<int:call_id>/conflicts", methods=["POST"])
 @login_required
 def record_conflict(call_id):
     call = _staff_call(call_id)
@@ -215,7 +215,7 @@ def record_conflict(call_id):
     return _render_panel(call, conflict_form=form, status=400)
 
 
-@bp.route("/members/<member_id>/remind", methods=["POST"])
+@bp.route("/members/<int:member_id>/remind", methods=["POST"])
 @login_required
 def remind(member_id):
     member, call = _staff_member(member_id)
@@ -229,7 +229,7 @@ def remind(member_id):
     return redirect(url_for("panel.call_panel", call_id=call.id))
 
 
-@bp.route("/calls/<call_id>/assignments")
+@bp.route("/calls/<int:call_id>/assignments")
 @login_required
 def assignments(call_id):
     call = _staff_call(call_id)
@@ -253,7 +253,7 @@ def assignments(call_id):
                            orgs=orgs, form=_assignment_form(call), remove_form=RemoveForm())
 
 
-@bp.route("/calls/<call_id>/assignments", methods=["POST"])
+@bp.route("/calls/<int:call_id>/assignments", methods=["POST"])
 @login_required
 def add_assignment(call_id):
     call = _staff_call(call_id)
@@ -272,13 +272,13 @@ def add_assignment(call_id):
     return redirect(url_for("panel.assignments", call_id=call.id))
 
 
-@bp.route("/assignments/<assignment_id>/remove", methods=["POST"])
+@bp.route("/assignments/<int:assignment_id>/remove", methods=["POST"])
 @login_required
 def remove_assignment(assignment_id):
     assignment = get_or_404(ReviewAssignment, assignment_id)
     call = assignment.proposal.call
     if not permissions.can_manage_panel(current_user, call):
-        abort(403)
+        refuse()
     form = RemoveForm()
     if form.validate_on_submit():
         try:
@@ -305,7 +305,7 @@ def queue():
     return render_template("panel/queue.html", rows=rows, done=done)
 
 
-@bp.route("/assignments/<assignment_id>/declare", methods=["GET", "POST"])
+@bp.route("/assignments/<int:assignment_id>/declare", methods=["GET", "POST"])
 @login_required
 def declare(assignment_id):
     assignment = _own_assignment(assignment_id)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from grants import labels
-from grants.forms import CountField, DateField, MoneyField, QuantityField, at_most
+from grants.forms import CountField, DateField, MoneyField, QuantityField, RowForm, at_most
 from grants.models.proposal import BUDGET_CATEGORIES
 
 # Empty rows offered below the filled ones (the page works without JavaScript).
@@ -18,7 +18,7 @@ MAX_ROWS = 60
 LONG_TEXT = 10000
 
 
-class BudgetLineForm(Form):
+class BudgetLineForm(RowForm):
     category = SelectField(_l("Category"), choices=[], validators=[Optional()])
     description = StringField(_l("Description"), validators=[Length(max=300)])
     unit_price = MoneyField(_l("Unit price (yuan)"))
@@ -53,7 +53,7 @@ class BudgetLineForm(Form):
         return ok
 
 
-class IndicatorForm(Form):
+class IndicatorForm(RowForm):
     name = StringField(_l("Indicator"), validators=[Length(max=200)])
     target = QuantityField(_l("Target"), allow_zero=True)
     unit = StringField(_l("Unit"), validators=[Length(max=30)])
@@ -75,7 +75,7 @@ class IndicatorForm(Form):
         return ok
 
 
-class MilestoneForm(Form):
+class MilestoneForm(RowForm):
     title = StringField(_l("Milestone"), validators=[Length(max=200)])
     due_date = DateField(_l("Due date"), years=(2000, 2100))
     deliverable = StringField(_l("Deliverable"), validators=[Length(max=1000)])

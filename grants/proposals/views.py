@@ -15,7 +15,7 @@ from grants.services import ServiceError, files, redaction
 from grants.services import proposals as service
 from grants.services.eligibility import check as eligibility_check
 from grants.timeutil import local_today, now_utc, to_local
-from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate
+from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate, refuse
 
 bp = Blueprint("proposals", __name__)
 
@@ -71,7 +71,7 @@ def index():
                            timelines=service.timelines([p.id for p in page.items]))
 
 
-@bp.route("/calls/<call_id>/new", methods=["GET", "POST"])
+@bp.route("/calls/<int:call_id>/new", methods=["GET", "POST"])
 @login_required
 def new(call_id):
     call = _call_or_404(call_id)
@@ -96,7 +96,7 @@ def new(call_id):
                            accepting=service._accepting(call, now_utc()))
 
 
-@bp.route("/<proposal_id>")
+@bp.route("/<int:proposal_id>")
 @login_required
 def detail(proposal_id):
     proposal = _visible_or_404(proposal_id)
@@ -107,7 +107,7 @@ def detail(proposal_id):
     )
 
 
-@bp.route("/<proposal_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(proposal_id):
     proposal = _visible_or_404(proposal_id)
@@ -151,7 +151,7 @@ def edit(proposal_id):
     return redirect(url_for("proposals.detail", proposal_id=proposal.id))
 
 
-@bp.route("/<proposal_id>/submit", methods=["POST"])
+@bp.route("/<int:proposal_id>/submit", methods=["POST"])
 @login_required
 def submit(proposal_id):
     """Submit (or resubmit a withdrawn proposal) from the detail page."""
@@ -176,7 +176,7 @@ def submit(proposal_id):
     return redirect(url_for("proposals.detail", proposal_id=proposal.id))
 
 
-@bp.route("/<proposal_id>/withdraw", methods=["POST"])
+@bp.route("/<int:proposal_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(proposal_id):
     proposal = _visible_or_404(proposal_id)
@@ -195,7 +195,7 @@ def withdraw(proposal_id):
     return redirect(url_for("proposals.detail", proposal_id=proposal.id))
 
 
-@bp.route("/<proposal_id>/reopen", methods=["POST"])
+@bp.route("/<int:proposal_id>/reopen", methods=["POST"])
 @login_required
 def reopen(proposal_id):
     proposal = _visible_or_404(proposal_id)
@@ -213,7 +213,7 @@ def reopen(proposal_id):
 
 
 # -- attachments ------------------------------------------------------------------------------
-@bp.route("/<proposal_id>/attachments", methods=["POST"])
+@bp.route("/<int:proposal_id>/attachments", methods=["POST"])
 @login_required
 def upload(proposal_id):
     if request.content_length and request.content_length > UPLOAD_REQUEST_LIMIT:
@@ -242,7 +242,7 @@ def _attachment_or_404(proposal, attachment_id) -> Attachment:
     return attachment
 
 
-@bp.route("/<proposal_id>/attachments/<attachment_id>")
+@bp.route("/<int:proposal_id>/attachments/<int:attachment_id>")
 @login_required
 def download(proposal_id, attachment_id):
     proposal = _visible_or_404(proposal_id)
@@ -251,13 +251,12 @@ def download(proposal_id, attachment_id):
     if not path.exists():
         abort(404)
     response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.original_name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+                         download_name=files.sanitise_name(attachment.original_name, attachment.content_type),
+                         max_age=0)
+    return response  # nosniff and no-store: grants/security.py
 
 
-@bp.route("/<proposal_id>/attachments/<attachment_id>/delete", methods=["POST"])
+@bp.route("/<int:proposal_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
 @login_required
 def delete_attachment(proposal_id, attachment_id):
     proposal = _visible_or_404(proposal_id)
@@ -282,11 +281,11 @@ def _filters() -> dict:
             "q": (args.get("q") or "").strip()[:100]}
 
 
-@bp.route("/calls/<call_id>/screening")
+@bp.route("/calls/<int:call_id>/screening")
 @login_required
 def screening(call_id):
     if not permissions.can_screen_proposals(current_user):
-        abort(403)
+        refuse()
     call = get_or_404(Call, call_id)
     filters = _filters()
     page = paginate(service.screening_query(call, **filters))
@@ -295,23 +294,23 @@ def screening(call_id):
                            statuses=service.SCREENING_STATUSES)
 
 
-@bp.route("/calls/<call_id>/screening/export.<fmt>")
+@bp.route("/calls/<int:call_id>/screening/export.<fmt>")
 @login_required
 def screening_export(call_id, fmt):
     if not permissions.can_screen_proposals(current_user):
-        abort(403)
+        refuse()
     call = get_or_404(Call, call_id)
     sheet = tables.screening(db.session.scalars(service.screening_query(call, **_filters())))
     stamp = to_local(now_utc()).strftime("%Y%m%d-%H%M")
     return spreadsheet.download(fmt, f"call-{call.id}-proposals-{stamp}", [sheet])
 
 
-@bp.route("/<proposal_id>/screen", methods=["POST"])
+@bp.route("/<int:proposal_id>/screen", methods=["POST"])
 @login_required
 def screen(proposal_id):
     proposal = _visible_or_404(proposal_id)
     if not permissions.can_screen_proposals(current_user):
-        abort(403)
+        abort(403)  # the applicant sees their own proposal; screening it is not theirs to do
     form = ScreenForm()
     if form.validate_on_submit():
         if form.decision.data not in ("pass", "fail"):

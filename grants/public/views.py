@@ -10,6 +10,7 @@ from grants import permissions
 from grants.awards.forms import ObjectionForm
 from grants.extensions import limiter
 from grants.models import Call
+from grants.routing import parse_id
 from grants.services import ServiceError, eligibility
 from grants.services import awards as awards_service
 from grants.services import calls as calls_service
@@ -27,7 +28,7 @@ def calls():
     return render_template("public/calls.html", open_calls=calls_service.open_calls(), page=past)
 
 
-@bp.route("/calls/<call_id>")
+@bp.route("/calls/<int:call_id>")
 def call(call_id):
     call = get_or_404(Call, call_id)
     if not permissions.can_view_call_publicly(call):
@@ -38,7 +39,7 @@ def call(call_id):
     return render_template("public/call.html", call=call, org=org, failures=failures)
 
 
-@bp.route("/calls/<call_id>/notice")
+@bp.route("/calls/<int:call_id>/notice")
 def notice(call_id):
     """The public notice (公示) of a call's proposed awards, with the objection form."""
     call = get_or_404(Call, call_id)
@@ -49,7 +50,7 @@ def notice(call_id):
                            window_refusal=awards_service.objection_window_refusal(call), **data)
 
 
-@bp.route("/calls/<call_id>/objections", methods=["POST"])
+@bp.route("/calls/<int:call_id>/objections", methods=["POST"])
 @limiter.limit(lambda: current_app.config["OBJECTION_RATE_LIMIT"])
 def object_to(call_id):
     call = get_or_404(Call, call_id)
@@ -58,11 +59,8 @@ def object_to(call_id):
         abort(404)
     form = ObjectionForm()
     if form.validate_on_submit():
-        award_id = form.award_id.data
-        try:
-            award_id = int(award_id) if award_id else None
-        except ValueError:
-            award_id = -1
+        raw = (form.award_id.data or "").strip()
+        award_id = (parse_id(raw) or -1) if raw else None  # -1: names no award; the service says so
         try:
             objection = awards_service.lodge_objection(call, name=form.name.data, contact=form.contact.data,
                                                        text=form.text.data, award_id=award_id)

@@ -19,7 +19,7 @@ from grants.services import ServiceError, files, redaction
 from grants.services import ranking as ranking_service
 from grants.services import reviews as service
 from grants.timeutil import now_utc, to_local
-from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate
+from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate, refuse
 
 bp = Blueprint("reviews", __name__)
 
@@ -36,12 +36,12 @@ def _reviewable_or_404(proposal_id) -> Proposal:
 def _staff_call(call_id) -> Call:
     call = get_or_404(Call, call_id)
     if not permissions.can_view_ranking(current_user, call):
-        abort(403)
+        refuse()
     return call
 
 
 # -- reviewers -------------------------------------------------------------------------------------
-@bp.route("/proposals/<proposal_id>", methods=["GET", "POST"])
+@bp.route("/proposals/<int:proposal_id>", methods=["GET", "POST"])
 @login_required
 def review(proposal_id):
     if permissions.is_staff(current_user) and not permissions.is_reviewer(current_user):
@@ -89,7 +89,7 @@ def review(proposal_id):
     ), status
 
 
-@bp.route("/proposals/<proposal_id>/attachments/<attachment_id>")
+@bp.route("/proposals/<int:proposal_id>/attachments/<int:attachment_id>")
 @login_required
 def attachment(proposal_id, attachment_id):
     proposal = _reviewable_or_404(proposal_id)
@@ -112,9 +112,7 @@ def attachment(proposal_id, attachment_id):
                              download_name=name, max_age=0)
     else:
         response = send_file(path, mimetype=item.content_type, as_attachment=True, download_name=name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return response  # nosniff and no-store: grants/security.py
 
 
 # -- staff ---------------------------------------------------------------------------------------
@@ -136,12 +134,12 @@ def index():
     return render_template("reviews/index.html", page=page, counts=counts)
 
 
-@bp.route("/proposals/<proposal_id>/scores")
+@bp.route("/proposals/<int:proposal_id>/scores")
 @login_required
 def scores(proposal_id):
     proposal = get_or_404(Proposal, proposal_id)
     if not permissions.can_view_reviews_of_proposal(current_user, proposal):
-        abort(403)
+        refuse()
     reviews = list(db.session.scalars(
         select(Review).where(Review.proposal_id == proposal.id)
         .options(selectinload(Review.scores), selectinload(Review.reviewer))
@@ -154,12 +152,12 @@ def scores(proposal_id):
                            counted=counted, row=row, criteria=list(proposal.call.criteria), reopen_form=ReopenForm())
 
 
-@bp.route("/<review_id>/reopen", methods=["POST"])
+@bp.route("/<int:review_id>/reopen", methods=["POST"])
 @login_required
 def reopen(review_id):
     item = get_or_404(Review, review_id)
     if not permissions.is_staff(current_user):
-        abort(403)
+        refuse()
     form = ReopenForm()
     if form.validate_on_submit():
         try:
@@ -173,7 +171,7 @@ def reopen(review_id):
     return redirect(url_for("reviews.scores", proposal_id=item.proposal_id))
 
 
-@bp.route("/calls/<call_id>/ranking")
+@bp.route("/calls/<int:call_id>/ranking")
 @login_required
 def ranking(call_id):
     call = _staff_call(call_id)
@@ -181,7 +179,7 @@ def ranking(call_id):
     return render_template("reviews/ranking.html", call=call, result=result)
 
 
-@bp.route("/calls/<call_id>/ranking.<fmt>")
+@bp.route("/calls/<int:call_id>/ranking.<fmt>")
 @login_required
 def ranking_export(call_id, fmt):
     call = _staff_call(call_id)

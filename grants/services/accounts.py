@@ -36,6 +36,20 @@ def record_login(user: User) -> None:
         record(user, user, "user.login")
 
 
+def end_session(user: User) -> None:
+    """Logout: a new session token, so every copy of this session's cookie, and its remember
+    cookie, stop working (they carry the old token)."""
+    with atomic():
+        user.rotate_session()
+
+
+def log_out_everywhere(user: User) -> None:
+    """End every session of the user, on every device, including the one asking."""
+    with atomic():
+        user.rotate_session()
+        record(user, user, "user.logout_everywhere")
+
+
 def create_user(actor, *, email, name, password, roles=(), phone=None, affiliation=None, locale=None) -> User:
     email = normalise_email(email)
     if find_by_email(email) is not None:

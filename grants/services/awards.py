@@ -343,7 +343,7 @@ def lodge_objection(call: Call, *, name: str, contact: str, text: str, award_id:
         errors["text"] = [_("At most %(n)d characters.", n=OBJECTION_TEXT_MAX)]
     award = None
     if award_id is not None:
-        award = db.session.get(Award, award_id)
+        award = db.session.get(Award, award_id) if award_id > 0 else None
         if award is None or award.call_id != call.id or award.status != "in_notice":
             errors["award_id"] = [_("Choose one of the awards in this notice.")]
     if errors:

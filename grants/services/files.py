@@ -57,14 +57,44 @@ def detect_type(data: bytes) -> str | None:
     return None
 
 
-def sanitise_name(name: str | None, content_type: str | None = None) -> str:
-    """A safe display/download name: the last path part, no control or path characters.
+# Extensions each accepted type may keep; any other extension is replaced by the first.
+EXTENSIONS = {PDF: ("pdf",), JPEG: ("jpg", "jpeg"), PNG: ("png",), DOCX: ("docx",), XLSX: ("xlsx",)}
+# Unicode categories dropped from names: controls, format characters (bidi overrides such as
+# U+202E, zero-width spaces and joiners, BOM), surrogates, and line/paragraph separators.
+_DROPPED_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+_EXTENSION = re.compile(r"[A-Za-z0-9]{1,5}")
 
-    `../../x.pdf` becomes `x.pdf`; an empty result becomes `attachment.<ext>`.
+
+def _visible(text: str) -> str:
+    return "".join(ch for ch in text if unicodedata.category(ch) not in _DROPPED_CATEGORIES)
+
+
+def _with_extension(text: str, content_type: str | None) -> str:
+    """The name ending in the extension of the type its bytes were judged to be (a PDF uploaded
+    as `x.html` is served as `x.pdf`), so no viewer opens it as something else."""
+    allowed = EXTENSIONS.get(content_type or "")
+    if not allowed:
+        return text
+    stem, dot, ext = text.rpartition(".")
+    if dot and stem and _EXTENSION.fullmatch(ext) and not ext.isdigit():
+        if ext.lower() in allowed:
+            return f"{stem}.{ext.lower()}"
+        text = stem
+    return f"{text}.{allowed[0]}"
+
+
+def sanitise_name(name: str | None, content_type: str | None = None) -> str:
+    """A safe display/download name: the last path part, no control, format (bidi, zero-width)
+    or path characters, ending in the extension of `content_type`.
+
+    `../../x.pdf` becomes `x.pdf`; `report\u202efdp.exe` holding PDF bytes becomes
+    `reportfdp.pdf`; an empty result becomes `attachment.<ext>`.
     """
     text = unicodedata.normalize("NFC", name or "")
     text = text.replace("\\", "/").split("/")[-1]
-    text = _UNSAFE.sub("_", text).strip().lstrip(".").strip()
+    text = _visible(_UNSAFE.sub("_", text)).strip().lstrip(".").strip()
+    if text:
+        text = _with_extension(text, content_type)
     if len(text) > 200:
         stem, dot, ext = text.rpartition(".")
         text = (stem[: 200 - len(ext) - 1] + "." + ext) if dot and len(ext) <= 10 else text[:200]

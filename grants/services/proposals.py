@@ -406,6 +406,9 @@ def add_attachment(actor, proposal: Proposal, filename: str | None, data: bytes)
     if proposal.status != "draft":
         raise ServiceError(_("Files can only be added to a draft."))
     if not data:
+        if (filename or "").strip():  # a file was chosen, but it has no bytes
+            msg = _("The file is empty. Check that it was saved completely and choose it again.")
+            raise ServiceError(msg, {"file": [msg]})
         raise ServiceError(_("Choose a file."), {"file": [_("Choose a file.")]})
     if len(data) > files.MAX_FILE_BYTES:
         msg = _("The file is larger than 10 MB.")

@@ -97,7 +97,10 @@ class Redaction:
         if self.blind:
             return {a.id: anonymous_name(i, a.content_type)
                     for i, a in enumerate(self.proposal.attachments, start=1)}
-        return {a.id: a.original_name for a in self.proposal.attachments}
+        from grants.services.files import sanitise_name
+
+        # names stored before today's naming rule are cleaned again on the way out
+        return {a.id: sanitise_name(a.original_name, a.content_type) for a in self.proposal.attachments}
 
     def file(self, data: bytes, content_type: str) -> bytes:
         """The bytes this viewer may download (rebuilt in a blind review; MetadataError if that

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 00:33:04.311962
+Create Date: 2026-11-28 00:37:47.322817
 
 """
 from alembic import op

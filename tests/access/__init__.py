@@ -26,6 +26,9 @@ class Rule:
     expect: dict
     data: Callable | None = None  # form data for POSTs (w -> dict)
     note: str = ""
+    # Roles that already know the object in the URL (their own, or public): only they may be
+    # answered 403 on a route with an id; to every other role it must not exist (404).
+    visible: tuple = ()
     key: tuple = field(init=False)
 
     def __post_init__(self):

@@ -1,7 +1,7 @@
 """Proposals: applicant editing, attachments, submission, withdrawal, staff screening and export."""
 import io
 
-from tests.access import OK, STAFF, Rule, only
+from tests.access import EVERYONE, OK, STAFF, Rule, only
 from tests.factories import create_call, create_proposal
 from tests.factories_proposals import PDF_BYTES, create_attachment
 
@@ -23,8 +23,11 @@ def _own(ok=("applicant",), staff=403):
 
 RULES = [
     Rule("proposals.index", "GET", lambda w: "/proposals/", only(APPLICANTS)),
-    Rule("proposals.new", "GET", lambda w: f"/proposals/calls/{w.p_call.id}/new", only(APPLICANTS)),
-    Rule("proposals.new", "POST", lambda w: f"/proposals/calls/{w.p_call.id}/new", only(APPLICANTS), data=lambda w: {}),
+    # an open call is public: a 403 tells nobody anything new
+    Rule("proposals.new", "GET", lambda w: f"/proposals/calls/{w.p_call.id}/new", only(APPLICANTS),
+         visible=EVERYONE),
+    Rule("proposals.new", "POST", lambda w: f"/proposals/calls/{w.p_call.id}/new", only(APPLICANTS),
+         data=lambda w: {}, visible=EVERYONE),
     Rule("proposals.detail", "GET", lambda w: f"/proposals/{w.p_draft.id}", _own(staff=OK)),
     Rule("proposals.edit", "GET", lambda w: f"/proposals/{w.p_draft.id}/edit", _own()),
     Rule("proposals.edit", "POST", lambda w: f"/proposals/{w.p_draft.id}/edit", _own(),
@@ -40,8 +43,10 @@ RULES = [
     Rule("proposals.delete_attachment", "POST",
          lambda w: f"/proposals/{w.p_draft.id}/attachments/{w.p_file.id}/delete", _own(), data=lambda w: {}),
     Rule("proposals.screen", "POST", lambda w: f"/proposals/{w.p_submitted.id}/screen",
-         only(STAFF, default=404, applicant=403), data=lambda w: {"decision": "pass", "reason": ""}),
-    Rule("proposals.screening", "GET", lambda w: f"/proposals/calls/{w.p_call.id}/screening", only(STAFF)),
+         only(STAFF, default=404, applicant=403), data=lambda w: {"decision": "pass", "reason": ""},
+         visible=("applicant",)),
+    Rule("proposals.screening", "GET", lambda w: f"/proposals/calls/{w.p_call.id}/screening",
+         only(STAFF, default=404)),
     Rule("proposals.screening_export", "GET", lambda w: f"/proposals/calls/{w.p_call.id}/screening/export.csv",
-         only(STAFF)),
+         only(STAFF, default=404)),
 ]

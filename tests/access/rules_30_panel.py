@@ -16,7 +16,8 @@ def extend_world(w):
 
 
 def _staff():
-    return only(STAFF)
+    """Staff pages of one call, member or assignment: to everyone else they do not exist."""
+    return only(STAFF, default=404)
 
 
 def _reviewer_own():
@@ -25,7 +26,7 @@ def _reviewer_own():
 
 
 RULES = [
-    Rule("panel.index", "GET", lambda w: "/panel/", _staff()),
+    Rule("panel.index", "GET", lambda w: "/panel/", only(STAFF)),
     Rule("panel.call_panel", "GET", lambda w: f"/panel/calls/{w.panel_call.id}", _staff()),
     Rule("panel.add_member", "POST", lambda w: f"/panel/calls/{w.panel_call.id}/members", _staff(),
          data=lambda w: {"reviewer_id": str(w.panel_candidate.id), "affiliation": "嘉兴学院"}),

@@ -15,7 +15,8 @@ def extend_world(w):
 
 
 def _staff():
-    return only(STAFF)
+    """Staff pages of one proposal, review or call: to everyone else they do not exist."""
+    return only(STAFF, default=404)
 
 
 def _reviewer_only():
@@ -24,12 +25,13 @@ def _reviewer_only():
 
 
 RULES = [
-    Rule("reviews.index", "GET", lambda w: "/reviews/", _staff()),
+    Rule("reviews.index", "GET", lambda w: "/reviews/", only(STAFF)),
     # staff are sent to the page with every review of the proposal
     Rule("reviews.review", "GET", lambda w: f"/reviews/proposals/{w.rev_proposal.id}",
          only(("reviewer",) + STAFF, default=404)),
     Rule("reviews.review", "POST", lambda w: f"/reviews/proposals/{w.rev_proposal.id}",
-         only(("reviewer",), default=404, staff=403, admin=403), data=lambda w: {"action": "draft"}),
+         only(("reviewer",), default=404, staff=403, admin=403), data=lambda w: {"action": "draft"},
+         visible=STAFF),
     Rule("reviews.attachment", "GET",
          lambda w: f"/reviews/proposals/{w.rev_proposal.id}/attachments/{w.rev_attachment.id}", _reviewer_only()),
     Rule("reviews.scores", "GET", lambda w: f"/reviews/proposals/{w.rev_proposal.id}/scores", _staff()),
@@ -37,7 +39,7 @@ RULES = [
          data=lambda w: {"reason": "请复核预算评分"}),
     # finance staff read the ranking (and its export) from the award stage on
     Rule("reviews.ranking", "GET", lambda w: f"/reviews/calls/{w.rev_call.id}/ranking",
-         only(STAFF + ("finance", "finance_senior"))),
+         only(STAFF + ("finance", "finance_senior"), default=404)),
     Rule("reviews.ranking_export", "GET", lambda w: f"/reviews/calls/{w.rev_call.id}/ranking.xlsx",
-         only(STAFF + ("finance", "finance_senior"))),
+         only(STAFF + ("finance", "finance_senior"), default=404)),
 ]

@@ -36,23 +36,28 @@ def extend_world(w):
 
 
 def _staff_and_finance():
-    return only(STAFF + FINANCE)
+    return only(STAFF + FINANCE, default=404)
+
+
+def _staff_acts():
+    """Only staff decide; to everyone else (finance included) the object is not there to act on."""
+    return only(STAFF, default=404)
 
 
 RULES = [
     Rule("awards.call", "GET", lambda w: f"/awards/calls/{w.aw_call.id}", _staff_and_finance()),
-    Rule("awards.propose", "POST", lambda w: f"/awards/calls/{w.aw_call.id}/propose", only(STAFF),
+    Rule("awards.propose", "POST", lambda w: f"/awards/calls/{w.aw_call.id}/propose", _staff_acts(),
          data=lambda w: {"proposal_id": w.aw_open.id, "amount": "30000", "note": "排名靠前"}),
-    Rule("awards.change_amount", "POST", lambda w: f"/awards/{w.aw_award.id}/amount", only(STAFF),
+    Rule("awards.change_amount", "POST", lambda w: f"/awards/{w.aw_award.id}/amount", _staff_acts(),
          data=lambda w: {"amount": "45000"}),
-    Rule("awards.withdraw", "POST", lambda w: f"/awards/{w.aw_award.id}/withdraw", only(STAFF), data=lambda w: {}),
-    Rule("awards.publish", "POST", lambda w: f"/awards/calls/{w.aw_call.id}/publish", only(STAFF),
+    Rule("awards.withdraw", "POST", lambda w: f"/awards/{w.aw_award.id}/withdraw", _staff_acts(), data=lambda w: {}),
+    Rule("awards.publish", "POST", lambda w: f"/awards/calls/{w.aw_call.id}/publish", _staff_acts(),
          data=lambda w: {}),
-    Rule("awards.resolve", "POST", lambda w: f"/awards/objections/{w.objection.id}/resolve", only(STAFF),
+    Rule("awards.resolve", "POST", lambda w: f"/awards/objections/{w.objection.id}/resolve", _staff_acts(),
          data=lambda w: {"decision": "dismiss", "resolution": "经核查，申报材料属实。"}),
-    Rule("awards.confirm", "POST", lambda w: f"/awards/calls/{w.notice_call.id}/confirm", only(STAFF),
+    Rule("awards.confirm", "POST", lambda w: f"/awards/calls/{w.notice_call.id}/confirm", _staff_acts(),
          data=lambda w: {}),
-    Rule("finance.index", "GET", lambda w: "/finance/", _staff_and_finance()),
+    Rule("finance.index", "GET", lambda w: "/finance/", only(STAFF + FINANCE)),
     Rule("finance.call", "GET", lambda w: f"/finance/calls/{w.aw_call.id}", _staff_and_finance()),
     # The public notice and objections: anyone, no login.
     Rule("public.notice", "GET", lambda w: f"/public/calls/{w.notice_call.id}/notice", {r: OK for r in ROLES}),

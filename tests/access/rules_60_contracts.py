@@ -7,6 +7,7 @@ from tests.access import OK, ROLES, STAFF, Rule, only
 from tests.factories_awards import create_award
 
 FINANCE = ("finance", "finance_senior")
+READERS = FINANCE + ("applicant",)  # they see the contract, so a refused action may say 403
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
@@ -38,24 +39,29 @@ def _readers():
 
 RULES = [
     Rule("contracts.index", "GET", lambda w: "/contracts/", only(STAFF + FINANCE + ("applicant", "other_applicant"))),
-    Rule("contracts.call", "GET", lambda w: f"/contracts/calls/{w.ct_award.call_id}", only(STAFF + FINANCE)),
-    Rule("contracts.generate", "POST", lambda w: f"/contracts/awards/{w.ct_pending.id}/generate", only(STAFF),
-         data=lambda w: {}),
+    Rule("contracts.call", "GET", lambda w: f"/contracts/calls/{w.ct_award.call_id}",
+         only(STAFF + FINANCE, default=404)),
+    Rule("contracts.generate", "POST", lambda w: f"/contracts/awards/{w.ct_pending.id}/generate",
+         only(STAFF, default=404), data=lambda w: {}),
     Rule("contracts.detail", "GET", lambda w: f"/contracts/{w.contract.id}", _readers()),
     Rule("contracts.regenerate", "POST", lambda w: f"/contracts/{w.contract.id}/regenerate",
-         only(STAFF, default=404, finance=403, finance_senior=403, applicant=403), data=lambda w: {}),
+         only(STAFF, default=404, finance=403, finance_senior=403, applicant=403), data=lambda w: {},
+         visible=READERS),
     Rule("contracts.version_pdf", "GET", lambda w: f"/contracts/{w.contract.id}/versions/1.pdf", _readers()),
     Rule("contracts.signed", "GET", lambda w: f"/contracts/{w.ct_signed.id}/signed", _readers()),
     Rule("contracts.signed", "POST", lambda w: f"/contracts/{w.contract.id}/signed",
          only(("applicant",), default=404, staff=403, admin=403, finance=403, finance_senior=403),
-         data=lambda w: {"file": (io.BytesIO(PNG), "signed.png")}),
+         data=lambda w: {"file": (io.BytesIO(PNG), "signed.png")}, visible=READERS),
     Rule("contracts.return_signed", "POST", lambda w: f"/contracts/{w.ct_signed.id}/return",
          only(STAFF, default=404, finance=403, finance_senior=403, applicant=403),
-         data=lambda w: {"reason": "印章不清晰"}),
+         data=lambda w: {"reason": "印章不清晰"}, visible=READERS),
     Rule("contracts.activate", "POST", lambda w: f"/contracts/{w.ct_signed.id}/activate",
-         only(STAFF, default=404, finance=403, finance_senior=403, applicant=403), data=lambda w: {}),
-    Rule("contracts.clauses", "GET", lambda w: f"/contracts/calls/{w.ct_award.call_id}/clauses", only(STAFF)),
-    Rule("contracts.clauses", "POST", lambda w: f"/contracts/calls/{w.ct_award.call_id}/clauses", only(STAFF),
+         only(STAFF, default=404, finance=403, finance_senior=403, applicant=403), data=lambda w: {},
+         visible=READERS),
+    Rule("contracts.clauses", "GET", lambda w: f"/contracts/calls/{w.ct_award.call_id}/clauses",
+         only(STAFF, default=404)),
+    Rule("contracts.clauses", "POST", lambda w: f"/contracts/calls/{w.ct_award.call_id}/clauses",
+         only(STAFF, default=404),
          data=lambda w: _clauses_form()),
     Rule("verify.verify", "GET", lambda w: f"/verify/{w.ct_code}", {r: OK for r in ROLES}),
     Rule("public.contracts", "GET", lambda w: "/public/contracts", {r: OK for r in ROLES}),

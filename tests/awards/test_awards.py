@@ -242,7 +242,7 @@ def test_staff_decide_from_the_page_and_finance_reads_the_money(staff, decided_c
     assert "¥200,000.00" in page and "¥60,000.00" in page and "¥140,000.00" in page and "人民币陆万元整" in page
     awards_page = client.get(f"/awards/calls/{call.id}").get_data(as_text=True)
     assert "立项测试项目0" in awards_page and "propose-form" not in awards_page  # finance reads, never decides
-    assert client.post(f"/awards/calls/{call.id}/publish").status_code == 403
+    assert client.post(f"/awards/calls/{call.id}/publish").status_code == 404  # nothing to act on
     assert client.get(f"/reviews/calls/{call.id}/ranking").status_code == 200
 
 

@@ -28,7 +28,7 @@ def test_type_is_judged_by_content(data, expected):
 
 
 @pytest.mark.parametrize("name, safe", [
-    ("../../x.pdf", "x.pdf"), ("..\\..\\windows\\x.pdf", "x.pdf"), ("/etc/passwd", "passwd"),
+    ("../../x.pdf", "x.pdf"), ("..\\..\\windows\\x.pdf", "x.pdf"), ("/etc/passwd", "passwd.pdf"),
     ("项目申报书（终稿）.pdf", "项目申报书（终稿）.pdf"), ("a\x00b<c>.pdf", "a_b_c_.pdf"), ("..", "attachment.pdf"),
     (".hidden.pdf", "hidden.pdf"), ("", "attachment.pdf"),
 ])
