@@ -21,10 +21,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from grants.extensions import db
-from grants.models import Award, AwardNotice, Call, Membership, Objection, Organisation, Proposal, User, UserRole
+from grants.models import Award, AwardNotice, Call, Objection, Organisation, Proposal
 from grants.money import format_yuan, quantize
 from grants.services import ServiceError, atomic, lock
 from grants.services.notify import notify
+from grants.services.people import members_of as _members
+from grants.services.people import staff_users as _staff_users
 from grants.services.workflow import transition
 from grants.timeutil import add_working_days, end_of_local_day, is_working_day, local_today, now_utc, to_local
 from grants.workflows import AWARD, CALL, OBJECTION, PROPOSAL
@@ -53,13 +55,9 @@ def notice_of(call: Call) -> AwardNotice | None:
 
 def totals(call: Call) -> dict[str, Decimal]:
     """Money of a call's awards: pool, proposed (incl. in notice), awarded (confirmed), remaining."""
-    rows = dict(db.session.execute(
-        select(Award.status, func.coalesce(func.sum(Award.amount), 0)).where(Award.call_id == call.id)
-        .group_by(Award.status)).all())
-    proposed = quantize(Decimal(rows.get("proposed", 0) or 0) + Decimal(rows.get("in_notice", 0) or 0))
-    awarded = quantize(Decimal(rows.get("confirmed", 0) or 0))
-    pool = call.budget_pool
-    return {"pool": pool, "proposed": proposed, "awarded": awarded, "remaining": quantize(pool - proposed - awarded)}
+    from grants.services.finance import totals_by_call
+
+    return totals_by_call([call.id])[call.id]
 
 
 def _committed_total(call: Call, exclude_award_id: int | None = None) -> Decimal:
@@ -235,10 +233,6 @@ def withdraw(actor, award: Award, note: str = "") -> Award:
     return award
 
 
-def _members(organisation_id: int) -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.organisation_id == organisation_id, User.active.is_(True)).order_by(User.id)))
 
 
 def publish_notice(actor, call: Call, today: date | None = None) -> AwardNotice:
@@ -309,9 +303,6 @@ def _reference(call: Call) -> str:
     return f"YY-{to_local(now_utc()).year}-{call.id:04d}-{secrets.token_hex(3).upper()}"
 
 
-def _staff_users() -> list[User]:
-    return list(db.session.scalars(select(User).join(UserRole, UserRole.user_id == User.id)
-                                   .where(UserRole.role == "staff", User.active.is_(True)).order_by(User.id)))
 
 
 def objection_window_refusal(call: Call, now: datetime | None = None) -> str | None:

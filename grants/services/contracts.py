@@ -20,10 +20,12 @@ from sqlalchemy import select
 
 from grants.extensions import db
 from grants.labels import CATEGORY_LABELS
-from grants.models import Award, Call, Contract, ContractCounter, ContractTemplate, ContractVersion, Membership, User
+from grants.models import Award, Call, Contract, ContractCounter, ContractTemplate, ContractVersion
 from grants.money import quantize
 from grants.services import ServiceError, atomic, files, lock
 from grants.services.notify import notify
+from grants.services.people import members_of as _members
+from grants.services.people import staff_users as _staff_users
 from grants.services.workflow import transition
 from grants.timeutil import add_working_days, local_today, now_utc, to_local
 from grants.workflows import CONTRACT
@@ -51,10 +53,6 @@ def _months(start: date | None, end: date | None) -> int:
     return months + 1 if end.day >= start.day else months
 
 
-def _members(organisation_id: int) -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.organisation_id == organisation_id, User.active.is_(True)).order_by(User.id)))
 
 
 def contract_of(award: Award) -> Contract | None:
@@ -280,11 +278,6 @@ def activate(actor, contract: Contract, today: date | None = None) -> Contract:
     return contract
 
 
-def _staff_users() -> list[User]:
-    from grants.models import UserRole
-
-    return list(db.session.scalars(select(User).join(UserRole, UserRole.user_id == User.id)
-                                   .where(UserRole.role == "staff", User.active.is_(True)).order_by(User.id)))
 
 
 # -- clause template -------------------------------------------------------------------------------

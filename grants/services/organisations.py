@@ -10,6 +10,7 @@ from grants.services import ServiceError, atomic, lock
 from grants.services.accounts import find_by_email, normalise_email
 from grants.services.audit import record
 from grants.services.notify import notify
+from grants.services.people import members_of, staff_users
 from grants.services.workflow import transition
 from grants.workflows import ORGANISATION
 
@@ -23,14 +24,6 @@ def find_by_uscc(code: str) -> Organisation | None:
     return db.session.scalar(select(Organisation).where(Organisation.uscc == code))
 
 
-def staff_users() -> list[User]:
-    from grants.models import UserRole
-
-    return list(
-        db.session.scalars(
-            select(User).join(UserRole).where(UserRole.role == "staff", User.active.is_(True)).order_by(User.id)
-        )
-    )
 
 
 def register(*, organisation: dict, user: dict) -> tuple[Organisation, User]:
@@ -59,15 +52,13 @@ def register(*, organisation: dict, user: dict) -> tuple[Organisation, User]:
     return org, account
 
 
-def _members(org: Organisation) -> list[User]:
-    return [m.user for m in org.memberships]
 
 
 def verify(actor, org: Organisation, note: str | None = None) -> None:
     with atomic():
         lock(org)
         org.status_note = None
-        transition(ORGANISATION, org, "verified", actor, note=note, to=_members(org),
+        transition(ORGANISATION, org, "verified", actor, note=note, to=members_of(org.id),
                    template="organisation_verified", context={"organisation": org})
 
 
@@ -78,7 +69,7 @@ def reject(actor, org: Organisation, reason: str) -> None:
     with atomic():
         lock(org)
         org.status_note = reason.strip()
-        transition(ORGANISATION, org, "rejected", actor, note=reason, to=_members(org),
+        transition(ORGANISATION, org, "rejected", actor, note=reason, to=members_of(org.id),
                    template="organisation_rejected", context={"organisation": org, "reason": reason.strip()})
 
 

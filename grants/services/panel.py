@@ -42,6 +42,7 @@ from grants.services import ServiceError, atomic, lock
 from grants.services.assignment import Result, assign
 from grants.services.audit import record
 from grants.services.notify import notify as _notify
+from grants.services.people import staff_users as _staff_users
 from grants.services.workflow import transition
 from grants.timeutil import local_today, now_utc, to_local
 from grants.workflows import ASSIGNMENT
@@ -563,9 +564,3 @@ def remind_due(days: int, now: datetime | None = None) -> int:
             sent += 1
     return sent
 
-
-def _staff_users() -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == "staff", User.active.is_(True)).order_by(User.id)
-    ))

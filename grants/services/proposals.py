@@ -20,16 +20,15 @@ from grants.models import (
     BudgetLine,
     Call,
     Indicator,
-    Membership,
     Organisation,
     Proposal,
     ProposedMilestone,
-    User,
 )
 from grants.models.proposal import BUDGET_CATEGORIES
 from grants.money import MAX_AMOUNT, format_yuan, quantize
 from grants.services import ServiceError, atomic, files, lock
 from grants.services.audit import history, record
+from grants.services.people import members_of as members
 from grants.services.workflow import transition
 from grants.timeutil import now_utc, to_local
 from grants.workflows import PROPOSAL
@@ -80,13 +79,6 @@ def matching_total(proposal) -> Decimal:
     return _sum(proposal.budget_lines, "matching")
 
 
-def members(organisation_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User).join(Membership, Membership.user_id == User.id)
-            .where(Membership.organisation_id == organisation_id, User.active.is_(True)).order_by(User.id)
-        )
-    )
 
 
 def count_for(call: Call, organisation: Organisation, *, exclude_id: int | None = None, statuses=None) -> int:
