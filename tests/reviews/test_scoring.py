@@ -58,7 +58,8 @@ def test_reviewer_saves_a_draft_then_submits(login, setup):
     assert review.status == "submitted" and review.weighted_total == Decimal("78.5")
     page = _text(response)
     assert "78.50" in page and 'id="submit-review"' not in page   # locked: no form any more
-    events = [e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "review"))]
+    events = [e.action for e in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == "review").order_by(AuditEvent.id))]
     assert events == ["review.start", "review.submit"]
 
 
