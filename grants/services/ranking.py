@@ -21,9 +21,10 @@ Per proposal (over its counted reviews' weighted totals, each on a 100-point sca
   review rank last and are never recommended.
 - flags: disagreement when sd > call.disagreement_threshold; incomplete when fewer counted
   reviews than call.reviewers_per_proposal.
-Recommended set: walk the ranking and take every proposal whose requested amount still fits
-in what is left of the budget pool (skip what no longer fits); the cut line is drawn before
-the first proposal that did not fit.
+Recommended set: walk the ranking and take every complete proposal (all planned reviews in)
+whose requested amount still fits in what is left of the budget pool (skip what no longer
+fits); the cut line is drawn before the first scored, complete proposal that did not fit — so
+with nothing scored there is no cut line, and an incomplete proposal is marked, never taken.
 
 SQL does the counts, sums, sums of squares, minima and maxima grouped by proposal and by
 reviewer; Python does the median and the calibration from the per-review totals. Whatever
@@ -271,7 +272,9 @@ def compute(call: Call) -> Ranking:
         item.rank = i if item.score is not None else None
         cumulative += item.amount_requested
         item.cumulative_requested = cumulative
-        if item.score is not None and taken + item.amount_requested <= pool:
+        if item.score is None or item.incomplete:
+            continue  # never recommended until every planned review is in; no cut line for them
+        if taken + item.amount_requested <= pool:
             taken += item.amount_requested
             item.recommended = True
             item.cumulative_recommended = taken

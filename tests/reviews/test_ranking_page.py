@@ -16,7 +16,7 @@ def _text(response):
 
 def _call():
     call = create_call(status="closed", budget_pool="200000.00", per_project_cap="100000.00",
-                       title="2026年度为老服务项目")
+                       title="2026年度为老服务项目", reviewers_per_proposal=2)
     a = create_proposal(call, create_org(name="甲社工中心"), status="screened_in", title="助餐项目",
                         amount_requested="80000.00")
     b = create_proposal(call, create_org(name="乙志愿者协会"), status="screened_in", title="助浴项目",
@@ -86,3 +86,22 @@ def test_xlsx_export_and_anonymous_variant(login):
 def test_unknown_format_is_404(login):
     call, *_ = _call()
     assert login(create_user("staff")).get(f"/reviews/calls/{call.id}/ranking.pdf").status_code == 404
+
+
+def test_no_cut_line_before_anything_is_scored(login):
+    call = create_call(status="closed", budget_pool="40000.00", per_project_cap="40000.00")
+    create_proposal(call, status="screened_in", title="未评审项目", amount_requested="50000.00")
+    page = _text(login(create_user("staff")).get(f"/reviews/calls/{call.id}/ranking"))
+    assert "未评审项目" in page and 'id="cut-line"' not in page
+
+
+def test_an_incomplete_proposal_is_marked_and_not_recommended(login):
+    call = create_call(status="closed", budget_pool="500000.00", per_project_cap="100000.00",
+                       reviewers_per_proposal=3)
+    partial = create_proposal(call, status="screened_in", title="只有一份评审的项目", amount_requested="50000.00")
+    create_review(partial, cleared(partial, name="唯一专家"), total=95)
+    page = _text(login(create_user("staff")).get(f"/reviews/calls/{call.id}/ranking"))
+    row = page[page.index(f'id="row-{partial.id}"'):]
+    row = row[:row.index("</tr>")]
+    assert "评审未完成" in row and "✓" not in row
+    assert 'id="cut-line"' not in page
