@@ -125,6 +125,10 @@ class CallForm(FlaskForm):
     reviewers_per_proposal = WholeNumberField(_l("Reviewers per proposal"), low=1, high=15, default=3)
     blind_review = BooleanField(_l("Blind review (experts do not see the organisation)"))
     notice_working_days = WholeNumberField(_l("Public notice (working days)"), low=0, high=30, default=5)
+    review_deadline_on = DateField(_l("Review deadline (scores lock after 23:59:59 Beijing time that day)"),
+                                   validators=[Optional()], widget=DateInput())
+    show_scores_after_submit = BooleanField(
+        _l("Reviewers see the other reviews' scores (never names) after submitting their own"), default=True)
     allow_resubmit = BooleanField(_l("Allow resubmission after withdrawal"), default=True)
 
     min_grade = ChoiceField(_l("Minimum grade"), choices=[], coerce=int, default=0)
@@ -209,6 +213,8 @@ class CallForm(FlaskForm):
             "reviewers_per_proposal": self.reviewers_per_proposal.data or 3,
             "blind_review": bool(self.blind_review.data),
             "notice_working_days": self.notice_working_days.data if self.notice_working_days.data is not None else 5,
+            "review_deadline": end_of_local_day(self.review_deadline_on.data) if self.review_deadline_on.data else None,
+            "show_scores_after_submit": bool(self.show_scores_after_submit.data),
         }
 
 
@@ -227,6 +233,8 @@ def initial_from_call(call) -> dict:
         "closes_time": None if closes_default else closes.time().replace(second=0, microsecond=0),
         "reviewers_per_proposal": call.reviewers_per_proposal, "blind_review": call.blind_review,
         "notice_working_days": call.notice_working_days, "allow_resubmit": call.allow_resubmit,
+        "review_deadline_on": to_local(call.review_deadline).date() if call.review_deadline else None,
+        "show_scores_after_submit": call.show_scores_after_submit,
         "min_grade": call.min_grade or 0, "min_years_registered": call.min_years_registered,
         "require_verified": call.require_verified, "require_inspection_passed": call.require_inspection_passed,
         "exclude_blacklisted": call.exclude_blacklisted, "districts": list(call.districts or []),

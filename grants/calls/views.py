@@ -77,6 +77,8 @@ def edit(call_id):
         formdata = as_formdata(CallForm(formdata=None, data=initial))
         for key in request.form:
             formdata.setlist(key, request.form.getlist(key))
+        if "review_settings" in request.form and "show_scores_after_submit" not in request.form:
+            formdata.poplist("show_scores_after_submit")  # an unticked box is not sent
     form = CallForm(formdata=formdata, data=initial) if formdata is not None else CallForm(data=initial)
     if form.validate_on_submit():
         criteria, tranches = _form_rows(form)

@@ -44,13 +44,14 @@ TRANCHE_PRESETS = {
 }
 
 # Fields that may still change once a call has opened; everything else is frozen.
-FREE_FIELDS = ("title", "description")
+# Editable after the call opens: its texts, and the review timetable (not a rule applicants rely on).
+FREE_FIELDS = ("title", "description", "review_deadline", "show_scores_after_submit")
 CALL_FIELDS = (
     "title", "description", "categories", "budget_pool", "per_project_cap", "min_matching_share",
     "max_personnel_share", "max_proposals_per_org", "term_min_months", "term_max_months", "opens_at",
     "closes_at", "allow_resubmit", "min_grade", "min_years_registered", "require_verified",
     "require_inspection_passed", "exclude_blacklisted", "districts", "reviewers_per_proposal",
-    "blind_review", "notice_working_days",
+    "blind_review", "notice_working_days", "review_deadline", "show_scores_after_submit",
 )
 # Form field that shows the message for a model field (dates are entered as day + time).
 FIELD_FOR = {"opens_at": "opens_on", "closes_at": "closes_on"}
@@ -90,8 +91,14 @@ def preset_tranches(name: str) -> list[TrancheRow]:
 
 
 # -- validation ----------------------------------------------------------------------------
+def _review_deadline_errors(deadline, closes_at) -> dict:
+    if deadline is not None and closes_at is not None and deadline <= closes_at:
+        return {"review_deadline_on": [_("The review deadline must come after the call closes.")]}
+    return {}
+
+
 def _validate(data: dict, criteria: list[CriterionRow], tranches: list[TrancheRow]) -> dict:
-    errors: dict[str, list] = {}
+    errors: dict[str, list] = dict(_review_deadline_errors(data.get("review_deadline"), data.get("closes_at")))
 
     def add(field, message):
         errors.setdefault(FIELD_FOR.get(field, field), []).append(message)
@@ -160,13 +167,18 @@ def _apply(call: Call, data: dict, criteria, tranches) -> None:
     ]
 
 
+def _plain(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
 def _snapshot(call: Call) -> dict:
     out = {}
     for key in CALL_FIELDS:
-        value = getattr(call, key)
-        if isinstance(value, (Decimal, datetime)):
-            value = value.isoformat() if isinstance(value, datetime) else str(value)
-        out[key] = value
+        out[key] = _plain(getattr(call, key))
     out["criteria"] = [[c.name, c.weight, c.max_score] for c in call.criteria]
     out["tranches"] = [[t.percentage, t.condition, t.milestone_number] for t in call.tranches]
     return out
@@ -210,10 +222,14 @@ def update_call(actor, call: Call, data: dict, criteria: list[CriterionRow], tra
             raise ServiceError(message, {FIELD_FOR.get(k, k): [message] for k in changed})
         with atomic():
             lock(call)
-            before = {k: getattr(call, k) for k in FREE_FIELDS}
+            errors = _review_deadline_errors(data.get("review_deadline"), call.closes_at)
+            if errors:
+                raise ServiceError(_("Please correct the marked fields."), errors)
+            before = {k: _plain(getattr(call, k)) for k in FREE_FIELDS}
             for key in FREE_FIELDS:
                 setattr(call, key, data[key])
-            record(actor, call, "call.update", data={"before": before, "after": {k: data[k] for k in FREE_FIELDS}})
+            record(actor, call, "call.update",
+                   data={"before": before, "after": {k: _plain(data[k]) for k in FREE_FIELDS}})
         return
     errors = _validate(data, criteria, tranches)
     if errors:

@@ -251,3 +251,41 @@ def test_a_crafted_change_to_a_frozen_field_is_still_refused(login):
     assert "冻结" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Call, call.id).budget_pool == Decimal("1000000.00")
+
+
+def test_review_timetable_is_set_on_the_form_and_stays_editable_once_open(login):
+    """Issue 9.4: the review deadline and score visibility are set on the call form, also after
+    the call opens (the panel page and reviewer reminders read the deadline)."""
+    from datetime import date
+
+    from grants.models import Call
+    from grants.timeutil import end_of_local_day, start_of_local_day
+
+    staff = login(create_user("staff"))
+    response = staff.post("/calls/new", data=call_form(review_deadline_on="2027-04-30"))
+    assert response.status_code == 302
+    (call,) = _calls()
+    assert call.review_deadline == end_of_local_day(date(2027, 4, 30)) and call.show_scores_after_submit is False
+
+    opened = create_call(status="open", opens_at=start_of_local_day(date(2026, 11, 1)),
+                         closes_at=end_of_local_day(date(2027, 1, 31)))
+    page = staff.get(f"/calls/{opened.id}/edit").get_data(as_text=True)
+    timetable = page[page.index('id="review-timetable"'):page.index("</fieldset>", page.index('id="review-timetable"'))]
+    assert "disabled" not in timetable
+    # what a browser sends for an open call: the editable fields only, the box left unticked
+    response = staff.post(f"/calls/{opened.id}/edit", data={
+        "title": opened.title, "description": "", "review_settings": "1", "review_deadline_on": "2027-02-20"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:1500]
+    db.session.expire_all()
+    saved = db.session.get(Call, opened.id)
+    assert saved.review_deadline == end_of_local_day(date(2027, 2, 20)) and saved.show_scores_after_submit is False
+    panel = staff.get(f"/panel/calls/{opened.id}").get_data(as_text=True)
+    assert "2027-02-20" in panel
+
+
+def test_a_review_deadline_before_the_close_is_refused_beside_the_field(login):
+    staff = login(create_user("staff"))
+    response = staff.post("/calls/new", data=call_form(review_deadline_on="2027-03-01"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and not _calls()
+    assert "评审截止时间必须晚于征集截止时间" in _error_beside(html, "review_deadline_on")
