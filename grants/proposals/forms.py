@@ -179,4 +179,5 @@ class ScreenForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.decision.choices = [("pass", _l("Pass screening")), ("fail", _l("Fail screening"))]
+        # Nothing chosen in advance: one stray click must not pass a proposal.
+        self.decision.choices = [("", _l("Choose…")), ("pass", _l("Pass screening")), ("fail", _l("Fail screening"))]

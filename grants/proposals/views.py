@@ -99,11 +99,16 @@ def new(call_id):
 @bp.route("/<int:proposal_id>")
 @login_required
 def detail(proposal_id):
-    proposal = _visible_or_404(proposal_id)
+    return _render_detail(_visible_or_404(proposal_id))
+
+
+def _render_detail(proposal, screen_form=None):
+    staff_view = permissions.is_staff(current_user)
     return render_template(
         "proposals/detail.html", proposal=proposal, call=proposal.call, timeline=service.timeline(proposal),
-        confirm_form=ConfirmForm(), withdraw_form=WithdrawForm(), screen_form=ScreenForm(),
-        staff_view=permissions.is_staff(current_user), shown=redaction.for_viewer(current_user, proposal),
+        confirm_form=ConfirmForm(), withdraw_form=WithdrawForm(), screen_form=screen_form or ScreenForm(),
+        staff_view=staff_view, shown=redaction.for_viewer(current_user, proposal),
+        eligibility=service.eligibility_at_submission(proposal) if staff_view else None,
     )
 
 
@@ -314,17 +319,16 @@ def screen(proposal_id):
     form = ScreenForm()
     if form.validate_on_submit():
         if form.decision.data not in ("pass", "fail"):
-            flash(_("Choose pass or fail."), "error")
+            form.decision.errors = [_("Choose pass or fail.")]
         else:
             try:
                 service.screen(current_user, proposal, form.decision.data == "pass", form.reason.data)
             except ServiceError as exc:
-                flash(exc.message, "error")
+                apply_field_errors(form, exc)
             else:
                 flash(_("Screening decision recorded; the organisation has been notified."), "success")
-                nxt = request.form.get("next")
-                if nxt == "list":
+                if request.form.get("next") == "list":
                     return redirect(url_for("proposals.screening", call_id=proposal.call_id))
-    else:
-        flash_form_errors(form)
-    return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+                return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    # The page again, with the decision and reason as typed and the problem beside its field.
+    return _render_detail(proposal, screen_form=form), 422

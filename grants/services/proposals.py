@@ -447,6 +447,13 @@ def delete_attachment(actor, attachment: Attachment) -> None:
 
 
 # -- screening ---------------------------------------------------------------------------
+def eligibility_at_submission(proposal: Proposal) -> list[str]:
+    """The call's eligibility rules the organisation fails, judged on the day it submitted (today
+    for a draft): what screening staff check against."""
+    on = to_local(proposal.submitted_at).date() if proposal.submitted_at else to_local(now_utc()).date()
+    return _eligibility(proposal.call, proposal.organisation, on)
+
+
 def screen(actor, proposal: Proposal, passed: bool, reason: str | None = None) -> Proposal:
     """Pass or fail a submitted proposal at screening; a fail needs a reason."""
     reason = (reason or "").strip()

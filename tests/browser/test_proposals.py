@@ -85,6 +85,7 @@ def test_applicant_submits_and_staff_screens(page, shot, tmp_path):
     page.select_option("#decision", "pass")
     page.fill("#reason", "材料齐全，符合申报条件。")
     shot(page, "proposals-06-screening-decision")
+    page.once("dialog", lambda dialog: dialog.accept())  # the decision asks for confirmation
     page.click("#screen-submit")
     page.wait_for_load_state()
     assert "初审结论已记录" in page.content()

@@ -146,3 +146,43 @@ def test_export_links_carry_the_active_filters_only(screening_call, login):
     links = re.findall(r'href="([^"]*/screening/export\.(?:csv|xlsx)[^"]*)"', html)
     assert links == [f"/proposals/calls/{screening_call.id}/screening/export.csv?district=%E7%A7%80%E6%B4%B2%E5%8C%BA",
                      f"/proposals/calls/{screening_call.id}/screening/export.xlsx?district=%E7%A7%80%E6%B4%B2%E5%8C%BA"]
+
+
+def test_fail_without_a_reason_comes_back_as_chosen_with_the_reason_marked(login):
+    """Issue 9.3: the decision stays 不通过, the reason box is marked, nothing is recorded."""
+    call = create_call(status="closed")
+    proposal = create_proposal(call, status="submitted", title="助浴服务项目")
+    client = login(create_user("staff"))
+    response = client.post(f"/proposals/{proposal.id}/screen", data={"decision": "fail", "reason": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert '<option selected value="fail">' in html
+    error = html[html.index('id="reason-error"'):html.index("</div>", html.index('id="reason-error"'))]
+    assert "原因" in error
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).status == "submitted"
+
+
+def test_nothing_is_preselected_and_the_form_follows_the_proposal(login):
+    call = create_call(status="closed")
+    proposal = create_proposal(call, status="submitted")
+    client = login(create_user("staff"))
+    html = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    form = html[html.index('id="screening-form"'):]
+    assert '<option value="">' in form and "selected" not in form[:form.index("</select>")]
+    assert html.index('id="screening-form"') > html.index(proposal.summary)   # read first, then decide
+    response = client.post(f"/proposals/{proposal.id}/screen", data={"reason": ""})
+    assert response.status_code == 422 and 'id="decision-error"' in response.get_data(as_text=True)
+    assert db.session.get(Proposal, proposal.id).status == "submitted"
+
+
+def test_screening_shows_the_systems_eligibility_result(login):
+    call = create_call(status="closed", min_grade=4)
+    weak = create_proposal(call, create_org(grade=3), status="submitted")
+    strong = create_proposal(call, create_org(grade=5), status="submitted")
+    client = login(create_user("staff"))
+    html = client.get(f"/proposals/{weak.id}").get_data(as_text=True)
+    result = html[html.index('id="eligibility-result"'):html.index("</div>", html.index('id="eligibility-result"'))]
+    assert "4A" in result and "3A" in result
+    html = client.get(f"/proposals/{strong.id}").get_data(as_text=True)
+    assert "符合本次征集的全部申报条件" in html
