@@ -11,6 +11,7 @@ from grants.exports import spreadsheet, tables
 from grants.extensions import db
 from grants.models import Attachment, Call, Proposal
 from grants.proposals.forms import AttachmentForm, ConfirmForm, ProposalForm, ScreenForm, WithdrawForm
+from grants.routing import parse_id
 from grants.services import ServiceError, files, redaction
 from grants.services import proposals as service
 from grants.services.eligibility import check as eligibility_check
@@ -296,7 +297,39 @@ def screening(call_id):
     page = paginate(service.screening_query(call, **filters))
     return render_template("proposals/screening.html", call=call, page=page, filters=filters,
                            export_args={k: v for k, v in filters.items() if v},
-                           statuses=service.SCREENING_STATUSES)
+                           statuses=service.SCREENING_STATUSES, batch_form=ScreenForm())
+
+
+@bp.route("/calls/<int:call_id>/screening/batch", methods=["POST"])
+@login_required
+def screening_batch(call_id):
+    """One decision (and reason) for the proposals ticked on the screening list."""
+    if not permissions.can_screen_proposals(current_user):
+        refuse()
+    call = get_or_404(Call, call_id)
+    form = ScreenForm()
+    back = redirect(url_for("proposals.screening", call_id=call.id))
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return back
+    if form.decision.data not in ("pass", "fail"):
+        flash(_("Choose pass or fail."), "error")
+        return back
+    ids = [parse_id(v) for v in request.form.getlist("proposal_ids")]
+    try:
+        results = service.screen_many(current_user, call, ids, form.decision.data == "pass", form.reason.data)
+    except ServiceError as exc:
+        flash(" ".join(str(m) for ms in exc.field_errors.values() for m in ms) or exc.message, "error")
+        return back
+    done = [r for r in results if r[2] is None]
+    if done:
+        flash(_("Screening decision recorded for %(n)d proposal(s); the organisations have been notified.",
+                n=len(done)), "success")
+    for proposal, ident, message in results:
+        if message:
+            flash(_("No. %(id)d %(title)s: %(reason)s", id=ident, title=proposal.title if proposal else "",
+                    reason=message), "error")
+    return back
 
 
 @bp.route("/calls/<int:call_id>/screening/export.<fmt>")

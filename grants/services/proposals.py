@@ -471,6 +471,33 @@ def screen(actor, proposal: Proposal, passed: bool, reason: str | None = None) -
     return proposal
 
 
+def screen_many(actor, call: Call, proposal_ids, passed: bool, reason: str | None = None) -> list[tuple]:
+    """One decision for several proposals of a call: each is screened in its own transaction
+    (one refusal never undoes the others). Returns [(proposal or None, id, refusal message or None)]."""
+    reason = (reason or "").strip()
+    if not passed and not reason:
+        msg = _("Give the reason the proposal fails screening.")
+        raise ServiceError(msg, {"reason": [msg]})
+    ids = sorted({i for i in proposal_ids if isinstance(i, int)})
+    if not ids:
+        raise ServiceError(_("Tick the proposals the decision is for."))
+    found = {p.id: p for p in db.session.scalars(select(Proposal).where(Proposal.id.in_(ids),
+                                                                        Proposal.call_id == call.id))}
+    results = []
+    for ident in ids:
+        proposal = found.get(ident)
+        if proposal is None:
+            results.append((None, ident, _("Not a proposal of this call.")))
+            continue
+        try:
+            screen(actor, proposal, passed, reason)
+        except ServiceError as exc:
+            results.append((proposal, ident, exc.message))
+        else:
+            results.append((proposal, ident, None))
+    return results
+
+
 def screening_query(call: Call, *, status=None, category=None, district=None, grade=None, q=None):
     """The screening list of a call (filtered), with each proposal's organisation loaded in the same query."""
     stmt = (

@@ -49,4 +49,7 @@ RULES = [
          only(STAFF, default=404)),
     Rule("proposals.screening_export", "GET", lambda w: f"/proposals/calls/{w.p_call.id}/screening/export.csv",
          only(STAFF, default=404)),
+    Rule("proposals.screening_batch", "POST", lambda w: f"/proposals/calls/{w.p_call.id}/screening/batch",
+         only(STAFF, default=404),
+         data=lambda w: {"decision": "pass", "reason": "", "proposal_ids": [str(w.p_submitted.id)]}),
 ]

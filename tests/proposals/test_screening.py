@@ -6,6 +6,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from grants.extensions import db
 from grants.models import OutboxMessage, Proposal
@@ -186,3 +187,30 @@ def test_screening_shows_the_systems_eligibility_result(login):
     assert "4A" in result and "3A" in result
     html = client.get(f"/proposals/{strong.id}").get_data(as_text=True)
     assert "符合本次征集的全部申报条件" in html
+
+
+def test_batch_screening_records_each_and_reports_the_ones_refused(screening_call, login):
+    staff = create_user("staff")
+    client = login(staff)
+    ids = [p.id for p in db.session.scalars(
+        select(Proposal).where(Proposal.call_id == screening_call.id, Proposal.status == "submitted")
+        .order_by(Proposal.id).limit(3))]
+    already = db.session.get(Proposal, ids[2])
+    already.status = "screened_in"
+    db.session.commit()
+    # a fail without a reason records nothing
+    response = client.post(f"/proposals/calls/{screening_call.id}/screening/batch",
+                           data={"decision": "fail", "reason": "", "proposal_ids": ids}, follow_redirects=True)
+    assert "原因" in response.get_data(as_text=True)
+    assert [db.session.get(Proposal, i).status for i in ids[:2]] == ["submitted", "submitted"]
+    response = client.post(f"/proposals/calls/{screening_call.id}/screening/batch",
+                           data={"decision": "fail", "reason": "未提供年检合格证明", "proposal_ids": ids},
+                           follow_redirects=True)
+    html = response.get_data(as_text=True)
+    db.session.expire_all()
+    assert [db.session.get(Proposal, i).status for i in ids] == ["screened_out", "screened_out", "screened_in"]
+    assert "已为 2 个项目记录审核结论" in html and f"编号 {ids[2]}" in html
+    mails = db.session.scalars(select(OutboxMessage)).all()
+    assert all("未提供年检合格证明" in m.body for m in mails if "初审" in m.subject or "资格" in m.subject)
+    page = client.get(f"/proposals/calls/{screening_call.id}/screening").get_data(as_text=True)
+    assert 'id="batch-screening"' in page and 'name="proposal_ids"' in page
