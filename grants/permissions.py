@@ -180,11 +180,17 @@ def review_deadline_passed(call) -> bool:
     return call.review_deadline is not None and now_utc() > call.review_deadline
 
 
+def review_locked(proposal, submitted: bool) -> bool:
+    """A review of this proposal can no longer change: submitted, past the call's review
+    deadline, or a decision has been taken on the proposal."""
+    return submitted or proposal.status != "screened_in" or review_deadline_passed(proposal.call)
+
+
 def can_score_proposal(user, proposal, review=None) -> bool:
     """The reviewer may still change their review: opened, not submitted, before the deadline,
     and the proposal still under review (no decision on it yet)."""
-    return (can_open_proposal_as_reviewer(user, proposal) and proposal.status == "screened_in"
-            and not review_deadline_passed(proposal.call) and (review is None or review.status == "draft"))
+    return (can_open_proposal_as_reviewer(user, proposal)
+            and not review_locked(proposal, review is not None and review.status != "draft"))
 
 
 def can_see_other_scores(user, proposal, own_review=None) -> bool:

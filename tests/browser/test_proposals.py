@@ -88,8 +88,8 @@ def test_applicant_submits_and_staff_screens(page, shot, tmp_path):
     page.once("dialog", lambda dialog: dialog.accept())  # the decision asks for confirmation
     page.click("#screen-submit")
     page.wait_for_load_state()
-    assert "初审结论已记录" in page.content()
-    assert page.inner_text("#proposal-status") == "初审通过"
+    assert "资格审核结论已记录" in page.content()
+    assert page.inner_text("#proposal-status") == "资格审核通过"
     db.session.expire_all()
     proposal = db.session.scalars(db.select(Proposal)).one()
     assert proposal.status == "screened_in" and proposal.snapshot["attachments"][0]["name"] == "项目申报书.pdf"

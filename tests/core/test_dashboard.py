@@ -39,7 +39,7 @@ def test_staff_dashboard_lists_calls_waiting_for_screening(login):
     assert [(c.title, n) for c, n in board.screening_calls] == [("待初审征集", 2)]
     assert board.org is None and board.proposals == []
     _n, page = _statements(client)
-    assert "资格初审：待初审征集" in page and "2 份待审" in page
+    assert "资格审核：待初审征集" in page and "2 份待审" in page
 
 
 def test_reviewers_get_no_screening_or_proposal_sections(app):

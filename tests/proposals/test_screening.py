@@ -71,7 +71,7 @@ def test_fail_needs_a_reason_and_notifies(setup, login):
     client = login(setup.staff)
     response = client.post(f"/proposals/{submitted.id}/screen", data={"decision": "fail", "reason": ""},
                            follow_redirects=True)
-    assert "请填写不通过初审的原因。" in response.get_data(as_text=True)
+    assert "请填写资格审核不通过的原因。" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Proposal, submitted.id).status == "submitted"
     client.post(f"/proposals/{submitted.id}/screen", data={"decision": "fail", "reason": "未提供年检证明"})

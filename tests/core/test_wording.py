@@ -1,0 +1,82 @@
+"""Wording users noticed (issue 9.10): one term for screening, 声明 for conflicts, 查看 for a
+locked review, no "已截止 → 已截止", no empty matching rule, plurals in English, brackets that
+follow the language."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from grants import i18n
+from grants.extensions import db
+from grants.services import calls as calls_service
+from grants.timeutil import now_utc
+from tests.factories import create_call, create_proposal, create_user
+from tests.factories_panel import create_assignment, create_reviewer
+from tests.factories_reviews import cleared, create_review
+
+
+def test_one_term_for_screening_in_every_catalog():
+    offenders = []
+    for path, catalog in i18n.catalogs("zh_CN"):
+        for message in catalog:
+            text = message.string if isinstance(message.string, str) else " ".join(message.string or ())
+            if "初审" in (text or ""):
+                offenders.append(f"{path.parent.parent.parent.name}: {message.id!r} → {text}")
+    assert not offenders, "use 资格审核 for screening:\n" + "\n".join(offenders)
+
+
+def test_reviewers_are_asked_to_declare_not_to_apply(login):
+    reviewer = create_reviewer()
+    html = login(reviewer).get("/panel/queue").get_data(as_text=True)
+    assert "先申报利益冲突" not in html
+
+
+def test_a_locked_review_is_offered_for_viewing_only(login):
+    call = create_call(status="closed", review_deadline=now_utc() - timedelta(days=1))
+    proposal = create_proposal(call, status="screened_in", title="已过截止时间的项目")
+    reviewer = cleared(proposal)
+    html = login(reviewer).get("/panel/queue").get_data(as_text=True)
+    row = html[html.index("已过截止时间的项目"):]
+    row = row[:row.index("</tr>")]
+    assert ">查看<" in row and "查看并评审" not in row
+
+
+def test_a_submitted_review_is_offered_for_viewing_only(login):
+    call = create_call(status="closed")
+    proposal = create_proposal(call, status="screened_in", title="已提交评审的项目")
+    reviewer = cleared(proposal)
+    create_review(proposal, reviewer, total=80)
+    other = create_proposal(call, status="screened_in", title="待评审的项目")
+    create_assignment(other, reviewer, status="cleared")
+    html = login(reviewer).get("/panel/queue").get_data(as_text=True)
+    done = html[html.index("已提交评审的项目"):]
+    assert "查看并评审" not in done[:done.index("</tr>")]
+    todo = html[html.index("待评审的项目"):]
+    assert "查看并评审" in todo[:todo.index("</tr>")]
+
+
+def test_call_history_says_from_where_to_where(login):
+    staff = create_user("staff")
+    call = create_call(status="open", closes_at=now_utc() - timedelta(minutes=1))
+    calls_service.tick()
+    html = login(staff).get(f"/calls/{call.id}").get_data(as_text=True)
+    assert "已截止 → 已截止" not in html and "（征集中 → 已截止）" in html
+
+
+def test_no_matching_rule_when_the_call_asks_for_none(client):
+    call = create_call(status="open", min_matching_share=0)
+    html = client.get(f"/public/calls/{call.id}").get_data(as_text=True)
+    assert "配套资金" not in html
+    call.min_matching_share = 20
+    db.session.commit()
+    assert "不低于项目总预算的20%" in client.get(f"/public/calls/{call.id}").get_data(as_text=True).replace(" ", "")
+
+
+def test_english_plurals_and_brackets(login, client):
+    staff = create_user("staff", locale="en")
+    call = create_call(status="closed", budget_pool="100000.00", per_project_cap="100000.00",
+                       reviewers_per_proposal=1)
+    proposal = create_proposal(call, status="screened_in", amount_requested="50000.00")
+    create_review(proposal, cleared(proposal), total=80)
+    html = login(staff).get(f"/reviews/calls/{call.id}/ranking").get_data(as_text=True)
+    assert "(1 proposal)" in html and "（" not in html[html.index('id="recommended-total"'):][:300]
+    db.session.commit()
