@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from flask import current_app, request
@@ -51,6 +52,19 @@ def url_with(**changes) -> str:
     return request.path + ("?" + urlencode(args) if args else "")
 
 
+def plain_number(value) -> str:
+    """A quantity as people write it: 7,200 not 7200.00; 90 not 90.00; 12.5 stays 12.5."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if number == number.to_integral_value():
+        return f"{int(number):,}"
+    return f"{number.normalize():,f}"
+
+
 def _rules():
     """The numbers behind the rules, for templates that state them (never re-computed there)."""
     from types import SimpleNamespace
@@ -76,6 +90,7 @@ def attachment_name(attachment) -> str:
 def init_app(app) -> None:
     app.jinja_env.filters.update(
         money=format_yuan,
+        number=plain_number,
         daxie=daxie,
         localdt=local_datetime,
         localdate=local_date,

@@ -32,7 +32,7 @@ def screening(proposals) -> Sheet:
         p.amount_requested, p.matching_funds, _local(p.submitted_at), str(PROPOSAL.label(p.status)),
         p.screening_note or "",
     ] for p in proposals]
-    return Sheet("proposals", header, rows, money_columns={7, 8})
+    return Sheet(_("Proposals"), header, rows, money_columns={7, 8}, key="proposals")
 
 
 def ranking(result) -> Sheet:
@@ -50,7 +50,7 @@ def ranking(result) -> Sheet:
         yes if row.disagreement else no, yes if row.incomplete else no,
         row.cumulative_requested, yes if row.recommended else no,
     ] for row in result.rows]
-    return Sheet("ranking", header, rows, money_columns={4, 15})
+    return Sheet(_("Ranking"), header, rows, money_columns={4, 15}, key="ranking")
 
 
 def scores(result, criteria, reviews, reviewer_names: dict[int, str] | None) -> Sheet:
@@ -78,4 +78,4 @@ def scores(result, criteria, reviews, reviewer_names: dict[int, str] | None) -> 
                 + [by_criterion.get(c.id, "") for c in criteria]
                 + [r.weighted_total, str(labels.RECOMMENDATION_LABELS.get(r.recommendation, "")),
                    _local(r.submitted_at), r.overall_comment])
-    return Sheet("scores", header, rows, freeze="E2")
+    return Sheet(_("Scores by reviewer"), header, rows, freeze="E2", key="scores")

@@ -340,7 +340,7 @@ def screening_export(call_id, fmt):
     call = get_or_404(Call, call_id)
     sheet = tables.screening(db.session.scalars(service.screening_query(call, **_filters())))
     stamp = to_local(now_utc()).strftime("%Y%m%d-%H%M")
-    return spreadsheet.download(fmt, f"call-{call.id}-proposals-{stamp}", [sheet])
+    return spreadsheet.download(fmt, f"call-{call.id}-proposals-{stamp}", [sheet], title=call.title)
 
 
 @bp.route("/<int:proposal_id>/screen", methods=["POST"])

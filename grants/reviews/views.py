@@ -189,4 +189,5 @@ def ranking_export(call_id, fmt):
     sheets = [tables.ranking(result),
               tables.scores(result, list(call.criteria), reviews, None if anonymous else names)]
     stamp = to_local(now_utc()).strftime("%Y%m%d-%H%M")
-    return spreadsheet.download(fmt, f"call-{call.id}-ranking{'-anonymous' if anonymous else ''}-{stamp}", sheets)
+    return spreadsheet.download(fmt, f"call-{call.id}-ranking{'-anonymous' if anonymous else ''}-{stamp}", sheets,
+                                title=call.title, part=request.args.get("part"))

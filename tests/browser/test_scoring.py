@@ -88,8 +88,12 @@ def test_reviewer_scores_and_staff_export_the_ranking(page, shot):
     shot(page, "scoring-03-ranking")
     with page.expect_download() as info:
         page.click("#export-csv")
-    path = info.value.path()
-    with open(path, encoding="utf-8-sig") as fh:
+    with open(info.value.path(), encoding="utf-8-sig") as fh:
+        assert "银龄互助关爱行动" in fh.read()
+    assert info.value.suggested_filename.startswith(call.title)   # the file carries the call's title
+    with page.expect_download() as info:
+        page.click("#export-csv-scores")
+    with open(info.value.path(), encoding="utf-8-sig") as fh:
         text = fh.read()
     assert "银龄互助关爱行动" in text and "孙丽" in text and "周专家" in text
     with page.expect_download() as info:

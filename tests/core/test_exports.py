@@ -9,22 +9,30 @@ from grants.exports import spreadsheet as exports
 
 def _sheets():
     return [exports.Sheet("proposals", ["名称", "金额"], [["=HYPERLINK(\"http://x\")", Decimal("1234.5")],
-                                                       ["社区项目", Decimal("0.10")]], money_columns={1}),
-            exports.Sheet("scores", ["专家", "分数"], [["@SUM(A1)", Decimal("8.5")]])]
+                                                       ["社区项目", Decimal("0.10")]], money_columns={1},
+                          key="proposals"),
+            exports.Sheet("scores", ["专家", "分数"], [["@SUM(A1)", Decimal("8.5")]], key="scores")]
 
 
-def test_csv_has_a_bom_money_as_yuan_and_no_formulas(app):
+def test_csv_has_a_bom_money_as_numbers_one_table_and_no_formulas(app):
     with app.test_request_context():
         response = exports.download("csv", "x", _sheets())
     body = response.get_data()
     assert body.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0] == ["名称", "金额"]
-    assert rows[1] == ["'=HYPERLINK(\"http://x\")", "¥1,234.50"]
-    assert rows[2] == ["社区项目", "¥0.10"]
-    assert rows[3] == []  # the second sheet follows a blank line
-    assert rows[5] == ["'@SUM(A1)", "8.5"]
-    assert response.headers["Content-Disposition"] == 'attachment; filename="x.csv"'
+    assert rows[1] == ["'=HYPERLINK(\"http://x\")", "1234.50"]   # a number a spreadsheet adds up
+    assert rows[2] == ["社区项目", "0.10"]
+    assert len(rows) == 3  # one table per file: the second sheet is its own download
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="x-proposals.csv"')
+    with app.test_request_context():
+        second = exports.download("csv", "x", _sheets(), part="scores", title="2026年度为老服务项目")
+    rows = list(csv.reader(io.StringIO(second.get_data().decode("utf-8-sig"))))
+    assert rows[1] == ["'@SUM(A1)", "8.5"]
+    disposition = second.headers["Content-Disposition"]
+    assert 'filename="x-scores.csv"' in disposition
+    assert "filename*=UTF-8''2026%E5%B9%B4%E5%BA%A6" in disposition  # the call's title, RFC 5987
 
 
 def test_xlsx_keeps_amounts_as_numbers_and_text_as_text(app):

@@ -80,3 +80,30 @@ def test_english_plurals_and_brackets(login, client):
     html = login(staff).get(f"/reviews/calls/{call.id}/ranking").get_data(as_text=True)
     assert "(1 proposal)" in html and "（" not in html[html.index('id="recommended-total"'):][:300]
     db.session.commit()
+
+
+def test_kpi_targets_and_quantities_read_as_people_write_them(login):
+    from decimal import Decimal
+
+    from grants.models import Indicator
+
+    proposal = create_proposal(create_call(status="closed"), status="submitted")
+    proposal.indicators = [Indicator(position=0, name="服务人次", target=Decimal("7200.00"), unit="人次"),
+                           Indicator(position=1, name="满意度", target=Decimal("90.00"), unit="%"),
+                           Indicator(position=2, name="服务时长", target=Decimal("12.50"), unit="小时")]
+    db.session.commit()
+    html = login(create_user("staff")).get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert ">7,200<" in html and ">90<" in html and ">12.5<" in html
+    assert "7200.00" not in html and "90.00" not in html
+    assert ">1<" in html   # budget quantities: 1, not 1.00
+
+
+def test_attachment_downloads_keep_their_chinese_names(login):
+    from tests.factories_proposals import create_attachment
+
+    proposal = create_proposal(create_call(status="closed"), status="submitted")
+    attachment = create_attachment(proposal, name="项目申报书.pdf")
+    response = login(create_user("staff")).get(f"/proposals/{proposal.id}/attachments/{attachment.id}")
+    disposition = response.headers["Content-Disposition"]
+    response.close()
+    assert "filename*=UTF-8''%E9%A1%B9%E7%9B%AE%E7%94%B3%E6%8A%A5%E4%B9%A6.pdf" in disposition

@@ -105,14 +105,17 @@ def test_drafts_cannot_be_screened(setup, login):
     assert db.session.get(Proposal, setup.draft.id).status == "draft"
 
 
-def test_csv_export_has_bom_and_yuan_text(setup, login):
+def test_csv_export_has_bom_and_amounts_as_numbers(setup, login):
     create_proposal(setup.call, setup.org, status="submitted", title="长者助餐", amount_requested="80000.00")
     response = login(setup.staff).get(f"/proposals/calls/{setup.call.id}/screening/export.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0][1] == "项目名称"
-    assert rows[1][1] == "长者助餐" and rows[1][7] == "¥80,000.00" and rows[1][2] == setup.org.name
+    assert rows[1][1] == "长者助餐" and rows[1][7] == "80000.00" and rows[1][2] == setup.org.name
+    assert "（元）" in rows[0][7] or "元" in rows[0][7]   # the unit is in the header
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
 
 
 def test_xlsx_export_has_numbers(setup, login):

@@ -57,8 +57,9 @@ def test_csv_export_has_metrics_and_named_reviewers(login):
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["排名", "申报编号", "项目名称"]
     assert rows[1][2] == "助餐项目" and rows[1][6] == "85.00"
-    blank = rows.index([])
-    scores = rows[blank + 1:]
+    assert [] not in rows   # one table per file
+    scores_csv = login(create_user("staff")).get(f"/reviews/calls/{call.id}/ranking.csv?part=scores")
+    scores = list(csv.reader(io.StringIO(scores_csv.data.decode("utf-8-sig"))))
     assert "评审专家" == scores[0][3] and "需求分析 (20%, /10)" in scores[0]
     reviewers = {r[3] for r in scores[1:]}
     assert reviewers == {"赵专家", "孙专家"}
@@ -70,16 +71,16 @@ def test_xlsx_export_and_anonymous_variant(login):
     call, a, b, c = _call()
     client = login(create_user("staff"))
     wb = load_workbook(io.BytesIO(client.get(f"/reviews/calls/{call.id}/ranking.xlsx").data))
-    assert wb.sheetnames == ["ranking", "scores"]
-    ranking = list(wb["ranking"].values)
+    assert wb.sheetnames == ["排名", "评分明细"]   # named in the interface language
+    ranking = list(wb["排名"].values)
     assert ranking[1][2] == "助餐项目" and ranking[1][16] == "是"
     assert [r[16] for r in ranking[1:]] == ["是", "是", "否"]
-    named = {r[3] for r in list(wb["scores"].values)[1:]}
+    named = {r[3] for r in list(wb["评分明细"].values)[1:]}
     assert named == {"赵专家", "孙专家"}
     wb = load_workbook(io.BytesIO(client.get(f"/reviews/calls/{call.id}/ranking.xlsx?anonymous=1").data))
-    anonymous = {r[3] for r in list(wb["scores"].values)[1:]}
+    anonymous = {r[3] for r in list(wb["评分明细"].values)[1:]}
     assert anonymous == {"评审专家1", "评审专家2"}
-    body = client.get(f"/reviews/calls/{call.id}/ranking.csv?anonymous=1").data.decode("utf-8-sig")
+    body = client.get(f"/reviews/calls/{call.id}/ranking.csv?anonymous=1&part=scores").data.decode("utf-8-sig")
     assert "赵专家" not in body and "孙专家" not in body
 
 
