@@ -42,6 +42,7 @@ def test_register_verify_and_switch_language(page, shot):
     org = db.session.query(Organisation).filter_by(uscc=code).one()
     page.goto(page.base + f"/organisations/{org.id}")
     shot(page, "foundation-03-staff-verify")
+    page.once("dialog", lambda dialog: dialog.accept())  # the step asks for confirmation
     page.click("#verify-button")
     page.wait_for_load_state()
     assert page.inner_text("#org-status") == "已核验"

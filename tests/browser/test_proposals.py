@@ -65,6 +65,7 @@ def test_applicant_submits_and_staff_screens(page, shot, tmp_path):
     assert "项目申报书.pdf" in page.inner_text("#attachment-list")
     shot(page, "proposals-02-draft-with-attachment")
 
+    page.once("dialog", lambda dialog: dialog.accept())  # the step asks for confirmation
     page.click("#submit-proposal")
     page.wait_for_load_state()
     assert "申报书已提交" in page.content()

@@ -56,6 +56,7 @@ def test_reviewer_scores_and_staff_export_the_ranking(page, shot):
         page.fill(f"#score_{c.id}", s)
     page.fill("#overall_comment", "需求分析扎实，执行团队经验丰富，预算细节需完善。")
     page.select_option("#recommendation", "fund_with_changes")
+    page.once("dialog", lambda dialog: dialog.accept())  # submitting asks for confirmation
     page.click("#submit-review")
     page.wait_for_load_state()
     error = page.inner_text(f"#comment_{criteria[3].id}-error")
@@ -65,6 +66,7 @@ def test_reviewer_scores_and_staff_export_the_ranking(page, shot):
     page.click("#save-draft")
     page.wait_for_load_state()
     assert "草稿已保存" in page.content()
+    page.once("dialog", lambda dialog: dialog.accept())  # submitting asks for confirmation
     page.click("#submit-review")
     page.wait_for_load_state()
     assert "评审意见已提交" in page.content()

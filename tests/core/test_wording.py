@@ -107,3 +107,32 @@ def test_attachment_downloads_keep_their_chinese_names(login):
     disposition = response.headers["Content-Disposition"]
     response.close()
     assert "filename*=UTF-8''%E9%A1%B9%E7%9B%AE%E7%94%B3%E6%8A%A5%E4%B9%A6.pdf" in disposition
+
+
+def test_irreversible_steps_ask_first_and_say_what_follows(login, client):
+    """Issue 9.7: submit review, submit proposal, verify / do not verify an organisation."""
+    from tests.factories import create_applicant, create_org
+
+    org = create_org(status="pending")
+    staff = create_user("staff")
+    html = login(staff).get(f"/organisations/{org.id}").get_data(as_text=True)
+    verify = html[html.index('id="verify-button"') - 200:html.index('id="verify-button"') + 300]
+    assert "data-confirm=" in verify and "邮件" in verify
+    reject = html[html.index('id="reject-verification"'):]
+    assert 'name="reason"' in reject[:reject.index("</details>")]    # the reason belongs to 不予核验 only
+    assert 'name="reason"' not in html[:html.index('id="reject-verification"')]
+    client.post("/auth/logout")
+
+    call = create_call(status="open")
+    applicant = create_applicant(create_org())
+    draft = create_proposal(call, applicant.organisation, status="draft")
+    html = login(applicant).get(f"/proposals/{draft.id}/edit").get_data(as_text=True)
+    button = html[html.index('id="submit-proposal"') - 40:html.index('id="submit-proposal"') + 200]
+    assert "data-confirm=" in button and "撤回" in button
+    client.post("/auth/logout")
+
+    proposal = create_proposal(create_call(status="closed"), status="screened_in")
+    reviewer = cleared(proposal)
+    html = login(reviewer).get(f"/reviews/proposals/{proposal.id}").get_data(as_text=True)
+    button = html[html.index('id="submit-review"') - 40:html.index('id="submit-review"') + 200]
+    assert "data-confirm=" in button and "锁定" in button
