@@ -11,7 +11,13 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
+            "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2), "_lp": ((1, "c"), 2)}
+
+
+def key(msgid: str, context: str | None) -> str:
+    """A message's identity: its id, and its context when it has one (gettext's own spelling)."""
+    return f"{context}\x04{msgid}" if context else msgid
 
 
 def extracted() -> dict[str, list[str]]:
@@ -22,13 +28,13 @@ def extracted() -> dict[str, list[str]]:
         (ROOT / "templates", [("**.html", "jinja2"), ("**.txt", "jinja2")]),
     ]
     for base, method_map in maps:
-        for filename, lineno, message, _comments, _context in extract_from_dir(
+        for filename, lineno, message, _comments, context in extract_from_dir(
             str(base), method_map=method_map, keywords=KEYWORDS, strip_comment_tags=True
         ):
             ids = message if isinstance(message, tuple) else (message,)
             for msgid in ids[:1]:
                 if msgid:
-                    found.setdefault(msgid, []).append(f"{base.name}/{filename}:{lineno}")
+                    found.setdefault(key(msgid, context), []).append(f"{base.name}/{filename}:{lineno}")
     return found
 
 
@@ -43,10 +49,10 @@ def translated_ids(locale: str = "zh_CN") -> set[str]:
     for _po, catalog in catalogs(locale):
         for message in catalog:
             if message.id and message.string and not message.fuzzy:
-                key = message.id[0] if isinstance(message.id, tuple) else message.id
+                msgid = message.id[0] if isinstance(message.id, tuple) else message.id
                 strings = message.string if isinstance(message.string, tuple) else (message.string,)
                 if all(strings):
-                    ids.add(key)
+                    ids.add(key(msgid, message.context))
     return ids
 
 

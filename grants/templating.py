@@ -65,6 +65,12 @@ def plain_number(value) -> str:
     return f"{number.normalize():,f}"
 
 
+def _audit_workflow(object_type: str):
+    from grants.services.audit import workflow_of
+
+    return workflow_of(object_type)
+
+
 def _rules():
     """The numbers behind the rules, for templates that state them (never re-computed there)."""
     from types import SimpleNamespace
@@ -106,6 +112,7 @@ def init_app(app) -> None:
         get_locale=get_locale,
         current_lang=current_lang,
         rules=_rules(),
+        audit_workflow=_audit_workflow,
     )
 
     @app.context_processor

@@ -79,3 +79,24 @@ def scores(result, criteria, reviews, reviewer_names: dict[int, str] | None) -> 
                 + [r.weighted_total, str(labels.RECOMMENDATION_LABELS.get(r.recommendation, "")),
                    _local(r.submitted_at), r.overall_comment])
     return Sheet(_("Scores by reviewer"), header, rows, freeze="E2", key="scores")
+
+
+def audit_log(events, described: dict) -> Sheet:
+    """The audit log as staff read it: names, translated actions and statuses."""
+    from grants.labels import action_label
+    from grants.services.audit import workflow_of
+    from grants.templating import status_label
+
+    header = [_("When (Beijing time)"), _("Who"), _("Object"), _("Action"), _("From"), _("To"), _("Note"),
+              _("Action code")]
+    rows = []
+    for e in events:
+        name = described.get((e.object_type, e.object_id), (f"{e.object_type} #{e.object_id}", None))[0]
+        workflow = workflow_of(e.object_type)
+
+        def status(value, workflow=workflow):
+            return str(status_label(value, workflow)) if value and workflow else (value or "")
+
+        rows.append([_local(e.at), e.actor.name if e.actor else _("System"), name, str(action_label(e.action)),
+                     status(e.from_status), status(e.to_status), e.note or "", e.action])
+    return Sheet(_("Audit log"), header, rows, key="audit")

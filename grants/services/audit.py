@@ -36,3 +36,69 @@ def history(obj) -> list[AuditEvent]:
             .order_by(AuditEvent.at, AuditEvent.id)
         )
     )
+
+
+# -- the audit log page ------------------------------------------------------------------------
+# object_type -> (model, workflow name, the attribute naming it, endpoint, url argument)
+_OBJECTS = {
+    "user": ("User", None, "name", "admin.user_edit", "user_id"),
+    "organisation": ("Organisation", "organisation", "name", "organisations.detail", "org_id"),
+    "call": ("Call", "call", "title", "calls.detail", "call_id"),
+    "proposal": ("Proposal", "proposal", "title", "proposals.detail", "proposal_id"),
+    "review": ("Review", "review", None, None, None),
+    "reviewassignment": ("ReviewAssignment", "assignment", None, None, None),
+    "award": ("Award", "award", None, None, None),
+    "objection": ("Objection", "objection", "reference", None, None),
+    "contract": ("Contract", "contract", "number", "contracts.detail", "contract_id"),
+}
+
+
+def object_types() -> list[str]:
+    return sorted(_OBJECTS)
+
+
+def workflow_of(object_type: str) -> str | None:
+    entry = _OBJECTS.get(object_type)
+    return entry[1] if entry else None
+
+
+def log_query(*, actor_id=None, object_type=None, action=None, since=None, until=None):
+    """The audit log, newest first, filtered (dates are local days, inclusive)."""
+    from sqlalchemy import select
+
+    from grants.timeutil import end_of_local_day, start_of_local_day
+
+    stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
+    if actor_id:
+        stmt = stmt.where(AuditEvent.actor_id == actor_id)
+    if object_type:
+        stmt = stmt.where(AuditEvent.object_type == object_type)
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    if since:
+        stmt = stmt.where(AuditEvent.at >= start_of_local_day(since))
+    if until:
+        stmt = stmt.where(AuditEvent.at <= end_of_local_day(until))
+    return stmt
+
+
+def describe(events) -> dict:
+    """(object_type, id) -> (readable name, (endpoint, args) or None) for the events of a page:
+    one query per object type present, so a page costs the same whatever its length."""
+    from sqlalchemy import select
+
+    import grants.models as models
+
+    wanted: dict[str, set] = {}
+    for e in events:
+        if e.object_type in _OBJECTS:
+            wanted.setdefault(e.object_type, set()).add(e.object_id)
+    out = {}
+    for object_type, ids in wanted.items():
+        model_name, _wf, attr, endpoint, arg = _OBJECTS[object_type]
+        model = getattr(models, model_name)
+        if attr is None:
+            continue
+        for ident, name in db.session.execute(select(model.id, getattr(model, attr)).where(model.id.in_(ids))):
+            out[(object_type, ident)] = (name or f"#{ident}", (endpoint, {arg: ident}) if endpoint else None)
+    return out

@@ -57,4 +57,5 @@ RULES = [
          data=lambda w: {"active": "0"}),
     Rule("admin.outbox", "GET", lambda w: "/admin/outbox", only(("admin",))),
     Rule("admin.audit", "GET", lambda w: "/admin/audit", only(("admin",))),
+    Rule("admin.audit_export", "GET", lambda w: "/admin/audit/export.csv", only(("admin",))),
 ]

@@ -136,3 +136,25 @@ def test_irreversible_steps_ask_first_and_say_what_follows(login, client):
     html = login(reviewer).get(f"/reviews/proposals/{proposal.id}").get_data(as_text=True)
     button = html[html.index('id="submit-review"') - 40:html.index('id="submit-review"') + 200]
     assert "data-confirm=" in button and "锁定" in button
+
+
+def test_labels_of_stored_codes_carry_a_context_so_words_cannot_collide(app, login):
+    """Issue 9.8: "Administration" was both the admin heading and a budget category (管理费).
+    Every label of a stored code now has a message context; the same English word in a heading
+    is a different message, translated on its own."""
+    from babel.messages.extract import extract_from_file
+
+    from grants.i18n import KEYWORDS, ROOT
+
+    without = [message for _line, message, _comments, context in extract_from_file(
+        "python", str(ROOT / "grants" / "labels.py"), keywords=KEYWORDS) if not context]
+    assert without == [], f"labels without a message context: {without}"
+    from grants import labels
+
+    with app.test_request_context():
+        from flask_babel import force_locale
+
+        with force_locale("zh_CN"):
+            assert str(labels.BUDGET_CATEGORY_LABELS["administration"]) == "管理费"
+    html = login(create_user("admin")).get("/dashboard").get_data(as_text=True)
+    assert "系统管理" in html and "管理费" not in html
