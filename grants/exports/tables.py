@@ -79,3 +79,18 @@ def scores(result, criteria, reviews, reviewer_names: dict[int, str] | None) -> 
                 + [r.weighted_total, str(labels.RECOMMENDATION_LABELS.get(r.recommendation, "")),
                    _local(r.submitted_at), r.overall_comment])
     return Sheet("scores", header, rows, freeze="E2")
+
+
+def disbursements(rows) -> Sheet:
+    """Payment requests (tranche, contract, organisation and project loaded) for finance."""
+    from grants.workflows import DISBURSEMENT
+
+    header = [_("Request no."), _("Contract number"), _("Organisation"), _("Project title"), _("Tranche"),
+              _("Amount (yuan)"), _("Status"), _("Requested at (Beijing time)"), _("Date of payment"),
+              _("Bank reference or voucher number")]
+    out = [[
+        d.id, d.contract.number, d.contract.organisation.name, d.contract.award.proposal.title, d.tranche.number,
+        d.amount, str(DISBURSEMENT.label(d.status)), _local(d.requested_at),
+        d.paid_on.isoformat() if d.paid_on else "", d.payment_reference or "",
+    ] for d in rows]
+    return Sheet("disbursements", header, out, money_columns={5})
