@@ -52,8 +52,7 @@ def index():
                     .order_by(Call.closes_at.desc(), Call.id.desc()))
     return render_template("finance/index.html", page=page, overall=finance_service.overall(),
                            totals=finance_service.totals_by_call([c.id for c in page.items]),
-                           waiting=db.session.scalar(select(db.func.count()).select_from(
-                               service.awaiting(current_user).order_by(None).subquery())))
+                           waiting=service.waiting_count(current_user))
 
 
 @bp.route("/calls/<int:call_id>")
@@ -174,17 +173,19 @@ def disbursement(disbursement_id):
                            form=ConfirmForm(), reason_form=ReasonForm(), payment_form=PaymentForm())
 
 
-def _act(disbursement_id, action, success):
+def _decide(disbursement_id, form_class, act, success: str):
+    """The four finance decisions share one shape: load (404), finance only (403), the form, the
+    service call (`act(d, form)`), a message, back to the request."""
     d = get_or_404(Disbursement, disbursement_id)
     _finance_acts()
-    form = action.form()
+    form = form_class()
     if form.validate_on_submit():
         try:
-            action(d, form)
+            act(d, form)
         except ServiceError as exc:
             flash(" ".join(str(m) for ms in exc.field_errors.values() for m in ms) or exc.message, "error")
         else:
-            flash(success(d), "success")
+            flash(success, "success")
     else:
         flash_form_errors(form)
     return redirect(url_for("finance.disbursement", disbursement_id=d.id))
@@ -192,38 +193,33 @@ def _act(disbursement_id, action, success):
 
 @bp.route("/disbursements/<int:disbursement_id>/approve", methods=["POST"])
 def approve(disbursement_id):
-    def action(d, form):
-        service.approve(current_user, d)
-    action.form = ConfirmForm
-    return _act(disbursement_id, action, lambda d: _("Request %(id)d: %(status)s", id=d.id,
-                                                     status=DISBURSEMENT.label(d.status)))
+    return _decide(disbursement_id, ConfirmForm, lambda d, form: service.approve(current_user, d),
+                   _("Your approval has been recorded."))
 
 
 @bp.route("/disbursements/<int:disbursement_id>/return", methods=["POST"])
 def return_request(disbursement_id):
-    def action(d, form):
-        service.return_request(current_user, d, form.reason.data)
-    action.form = ReasonForm
-    return _act(disbursement_id, action, lambda d: _("The request was returned to programme staff with your reason."))
+    return _decide(disbursement_id, ReasonForm,
+                   lambda d, form: service.return_request(current_user, d, form.reason.data),
+                   _("The request was returned to programme staff with your reason."))
+
+
+def _pay(d, form):
+    if form.paid_on.parse_error:
+        raise ServiceError(form.paid_on.parse_error)
+    service.record_payment(current_user, d, form.paid_on.data, form.reference.data)
 
 
 @bp.route("/disbursements/<int:disbursement_id>/pay", methods=["POST"])
 def pay(disbursement_id):
-    def action(d, form):
-        if form.paid_on.parse_error:
-            raise ServiceError(form.paid_on.parse_error)
-        service.record_payment(current_user, d, form.paid_on.data, form.reference.data)
-    action.form = PaymentForm
-    return _act(disbursement_id, action, lambda d: _("Payment recorded: the tranche is paid."))
+    return _decide(disbursement_id, PaymentForm, _pay, _("Payment recorded: the tranche is paid."))
 
 
 @bp.route("/disbursements/<int:disbursement_id>/failed", methods=["POST"])
 def payment_failed(disbursement_id):
-    def action(d, form):
-        service.payment_failed(current_user, d, form.reason.data)
-    action.form = ReasonForm
-    return _act(disbursement_id, action,
-                lambda d: _("The failed payment is recorded; the request stays approved to pay again."))
+    return _decide(disbursement_id, ReasonForm,
+                   lambda d, form: service.payment_failed(current_user, d, form.reason.data),
+                   _("The failed payment is recorded; the request stays approved to pay again."))
 
 
 @bp.route("/disbursements/<int:disbursement_id>/invoice")

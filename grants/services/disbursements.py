@@ -374,6 +374,12 @@ def awaiting(actor):
                          .order_by(Disbursement.requested_at, Disbursement.id))
 
 
+def waiting_count(actor) -> int:
+    stmt = awaiting(actor).order_by(None).options()
+    return db.session.scalar(select(func.count()).select_from(
+        stmt.with_only_columns(Disbursement.id).subquery())) or 0
+
+
 def of_contract(contract: Contract) -> list[Disbursement]:
     return list(db.session.scalars(select(Disbursement).where(Disbursement.contract_id == contract.id)
                                    .options(selectinload(Disbursement.tranche))
