@@ -3,16 +3,19 @@ finance page; above the threshold finance give the first approval and a senior f
 second; finance record the payment; the totals and the approval chain show it. Screenshots."""
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 from sqlalchemy import select
 
 from grants.extensions import db
 from grants.models import Disbursement
-from tests.browser.conftest import log_in, log_out
+from tests.browser.conftest import SCREENSHOTS, log_in, log_out
 from tests.factories import PASSWORD, create_call, create_org, create_user
 from tests.factories_finance import PNG, create_active_contract
 
 
-def test_staff_request_two_approvers_and_finance_pay(page, shot):
+def test_staff_request_two_approvers_and_finance_pay(page, shot, tmp_path):
     page.on("dialog", lambda dialog: dialog.accept())
     staff = create_user("staff", name="陈主任", email="money-staff@example.org")
     finance = create_user("finance", name="李会计", email="money-finance@example.org")
@@ -68,6 +71,15 @@ def test_staff_request_two_approvers_and_finance_pay(page, shot):
     for name in ("陈主任", "李会计", "周处长"):
         assert name in chain
     shot(page, "finance-4-paid")
+    with page.expect_download() as download_info:
+        page.click("#approval-pdf")
+    pdf_path = tmp_path / "approval.pdf"
+    download_info.value.save_as(pdf_path)
+    assert pdf_path.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftoppm"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf_path),
+                        str(SCREENSHOTS / "finance-payment-approval-pdf")], check=True)
     page.goto(f"{page.base}/finance/calls/{call.id}")
     assert page.inner_text("#total-paid") == "¥120,000.00"
     shot(page, "finance-5-call-totals")
