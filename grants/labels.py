@@ -82,6 +82,8 @@ OBJECT_TYPE_LABELS = {
     "award": _lp("object type", "Award"),
     "objection": _lp("object type", "Objection"),
     "contract": _lp("object type", "Contract"),
+    "disbursement": _lp("object type", "Payment request"),
+    "tranche": _lp("object type", "Tranche"),
 }
 
 ACTION_LABELS = {
@@ -167,6 +169,9 @@ ACTION_LABELS = {
     "disbursement.return": _lp("audit action", "Payment request returned"),
     "disbursement.pay": _lp("audit action", "Payment recorded"),
     "disbursement.cancel": _lp("audit action", "Payment request cancelled"),
+    "contract.requests_cancelled": _lp("audit action", "Open payment requests cancelled"),
+    "disbursement.request": _lp("audit action", "Payment requested"),
+    "disbursement.payment_failed": _lp("audit action", "Payment failed (to retry)"),
 }
 
 

@@ -100,3 +100,18 @@ def audit_log(events, described: dict) -> Sheet:
         rows.append([_local(e.at), e.actor.name if e.actor else _("System"), name, str(action_label(e.action)),
                      status(e.from_status), status(e.to_status), e.note or "", e.action])
     return Sheet(_("Audit log"), header, rows, key="audit")
+
+
+def disbursements(rows) -> Sheet:
+    """Payment requests (tranche, contract, organisation and project loaded) for finance."""
+    from grants.workflows import DISBURSEMENT
+
+    header = [_("Request no."), _("Contract number"), _("Organisation"), _("Project title"), _("Tranche"),
+              _("Amount (yuan)"), _("Status"), _("Requested at (Beijing time)"), _("Date of payment"),
+              _("Bank reference or voucher number")]
+    out = [[
+        d.id, d.contract.number, d.contract.organisation.name, d.contract.award.proposal.title, d.tranche.number,
+        d.amount, str(DISBURSEMENT.label(d.status)), _local(d.requested_at),
+        d.paid_on.isoformat() if d.paid_on else "", d.payment_reference or "",
+    ] for d in rows]
+    return Sheet(_("Payment requests"), header, out, money_columns={5}, key="disbursements")

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.extensions import db
@@ -75,3 +87,26 @@ class Disbursement(db.Model):
 
     tranche: Mapped[Tranche] = relationship()
     contract: Mapped[Contract] = relationship()  # noqa: F821
+
+
+class PaidIsFinal(RuntimeError):
+    """A paid disbursement was about to change or be deleted (a programming error: paid is final)."""
+
+
+def _was_paid(connection, target) -> bool:
+    """The row's status as stored (in this transaction), whatever the object holds now."""
+    stored = connection.scalar(select(Disbursement.__table__.c.status)
+                               .where(Disbursement.__table__.c.id == target.id))
+    return stored == "paid"
+
+
+@event.listens_for(Disbursement, "before_update")
+def _paid_is_final(mapper, connection, target):
+    if _was_paid(connection, target):
+        raise PaidIsFinal("a paid disbursement never changes")
+
+
+@event.listens_for(Disbursement, "before_delete")
+def _paid_is_kept(mapper, connection, target):
+    if _was_paid(connection, target):
+        raise PaidIsFinal("a paid disbursement is never deleted")

@@ -50,6 +50,8 @@ _OBJECTS = {
     "award": ("Award", "award", None, None, None),
     "objection": ("Objection", "objection", "reference", None, None),
     "contract": ("Contract", "contract", "number", "contracts.detail", "contract_id"),
+    "disbursement": ("Disbursement", "disbursement", None, None, None),
+    "tranche": ("Tranche", None, None, None, None),
 }
 
 

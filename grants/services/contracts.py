@@ -275,6 +275,32 @@ def activate(actor, contract: Contract, today: date | None = None) -> Contract:
         transition(CONTRACT, contract, "active", actor, to=_members(contract.organisation_id),
                    template="contract_active", kind="contract.active", context={"contract": contract},
                    data={"announced_on": today.isoformat(), "signed_on": (contract.signed_on or today).isoformat()})
+        from grants.services.disbursements import create_tranches
+
+        create_tranches(contract)
+    return contract
+
+
+def terminate(actor, contract: Contract, reason: str | None) -> Contract:
+    """Staff end a contract in force early (解除合同): it is terminated and every open payment
+    request on it is cancelled, in the same transaction."""
+    from grants.services.disbursements import MAX_REASON, cancel_open
+
+    if actor is None or not actor.has_role("staff", "admin"):
+        raise ServiceError(_("Only programme staff can terminate a contract."))
+    reason = (reason or "").strip()
+    if not reason:
+        msg = _("Say why the contract is terminated.")
+        raise ServiceError(msg, {"reason": [msg]})
+    if len(reason) > MAX_REASON:
+        msg = _("At most %(n)d characters.", n=MAX_REASON)
+        raise ServiceError(msg, {"reason": [msg]})
+    with atomic():
+        lock(contract)
+        transition(CONTRACT, contract, "terminated", actor, note=reason)
+        cancelled = cancel_open(actor, contract, reason)
+        if cancelled:
+            notify(actor, contract, "contract.requests_cancelled", data={"cancelled": cancelled})
     return contract
 
 
