@@ -226,5 +226,6 @@ def test_the_payment_approval_pdf_shows_amounts_and_the_chain(people):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(disbursements.approval_pdf(d))).pages)
     compact = text.replace(" ", "").replace("\n", "")
     for expected in ("付款审批单", contract.number, "¥125,000.00", "人民币壹拾贰万伍仟元整", "BANK-778",
-                     people["staff"].name, people["finance"].name, people["senior"].name, "拨付第一次审批", "拨付第二次审批"):
+                     people["staff"].name, people["finance"].name, people["senior"].name,
+                     "拨付第一次审批", "拨付第二次审批"):
         assert expected.replace(" ", "") in compact, expected
