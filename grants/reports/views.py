@@ -318,8 +318,10 @@ def evaluation(evaluation_id):
     if request.method == "POST":
         if not may_submit:
             abort(403)
-        if form.validate_on_submit():
-            scores = {c["key"]: getattr(form, f"score_{c['key']}").data for c in criteria}
+        valid = form.validate_on_submit()
+        fields = {c["key"]: getattr(form, f"score_{c['key']}") for c in criteria}
+        scores = {key: None if f.errors else f.data for key, f in fields.items()}
+        if valid:
             try:
                 evaluation_service.submit(current_user, evaluation, scores, form.conclusion.data, form.text.data or "")
             except ServiceError as exc:
@@ -327,6 +329,13 @@ def evaluation(evaluation_id):
             else:
                 flash(_("The evaluation has been submitted and its report printed."), "success")
                 return redirect(url_for("reports.evaluation", evaluation_id=evaluation.id))
+        elif not form.errors.get("csrf_token"):
+            # Show every problem at once: the service's rules for the fields the form could read.
+            found = evaluation_service.problems(contract.call, scores, form.conclusion.data, form.text.data)
+            for name, messages in found.items():
+                field = getattr(form, name)
+                if not field.errors:
+                    field.errors = list(field.errors) + messages
         status = 422
     return render_template("reports/evaluation.html", evaluation=evaluation, contract=contract, form=form,
                            criteria=criteria, may_submit=may_submit), status

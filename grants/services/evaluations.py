@@ -155,11 +155,8 @@ def weighted_score(call: Call, scores: dict) -> Decimal:
     return (total / total_weight).quantize(CENT)
 
 
-def submit(actor, evaluation: Evaluation, scores: dict, conclusion: str | None, text: str) -> Evaluation:
-    """Record the scores (criterion key → Decimal 0–100), the conclusion and the text; print and
-    store the PDF evaluation report; move to submitted."""
-    contract = evaluation.contract
-    call = contract.call
+def problems(call: Call, scores: dict, conclusion: str | None, text: str | None) -> dict[str, list[str]]:
+    """What is wrong with an evaluation's answers: field name → messages (empty when none)."""
     errors: dict[str, list[str]] = {}
     for c in criteria(call):
         value = scores.get(c["key"])
@@ -171,6 +168,15 @@ def submit(actor, evaluation: Evaluation, scores: dict, conclusion: str | None, 
         errors["conclusion"] = [_("Choose pass or fail.")]
     if not (text or "").strip():
         errors["text"] = [_("Write the evaluation text.")]
+    return errors
+
+
+def submit(actor, evaluation: Evaluation, scores: dict, conclusion: str | None, text: str) -> Evaluation:
+    """Record the scores (criterion key → Decimal 0–100), the conclusion and the text; print and
+    store the PDF evaluation report; move to submitted."""
+    contract = evaluation.contract
+    call = contract.call
+    errors = problems(call, scores, conclusion, text)
     if errors:
         raise ServiceError(_("Please correct the marked fields."), errors)
     if actor is not None and affiliated(actor, contract):
