@@ -143,6 +143,10 @@ def queue_for(user) -> list[Evaluation]:
     return [e for e in rows if not affiliated(user, e.contract)]
 
 
+def evaluation_of(contract: Contract, kind: str) -> Evaluation | None:
+    return db.session.scalar(select(Evaluation).where(Evaluation.contract_id == contract.id, Evaluation.kind == kind))
+
+
 def of_contract(contract: Contract) -> list[Evaluation]:
     return list(db.session.scalars(select(Evaluation).where(Evaluation.contract_id == contract.id)
                                    .order_by(Evaluation.kind.desc())))
