@@ -327,7 +327,8 @@ def reports_of_call(call_id: int):
     return (select(Report).join(Milestone, Milestone.id == Report.milestone_id)
             .join(Contract, Contract.id == Report.contract_id)
             .where(Contract.call_id == call_id)
-            .options(selectinload(Report.milestone), selectinload(Report.versions))
+            .options(selectinload(Report.milestone), selectinload(Report.versions),
+                     selectinload(Report.contract).selectinload(Contract.organisation))
             .order_by(Milestone.due_date, Contract.number, Milestone.number))
 
 
