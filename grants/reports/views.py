@@ -25,19 +25,24 @@ def _is_grantee(contract: Contract) -> bool:
     return permissions.is_applicant(current_user) and permissions.is_member(current_user, contract.organisation_id)
 
 
+def _can_read(contract: Contract) -> bool:
+    """Who sees a contract's milestones and reports: its readers, and its assigned evaluators."""
+    return permissions.can_view_contract(current_user, contract) or evaluation_service.evaluates(current_user,
+                                                                                                contract)
+
+
 def _contract_or_404(contract_id) -> Contract:
     contract = get_or_404(Contract, contract_id)
     if contract.status != "active" and not permissions.is_staff(current_user):
         refuse()
-    if not permissions.can_view_contract(current_user, contract):
+    if not _can_read(contract):
         refuse()
     return contract
 
 
 def _report_or_404(report_id) -> Report:
     report = get_or_404(Report, report_id)
-    contract = db.session.get(Contract, report.contract_id)
-    if not permissions.can_view_contract(current_user, contract):
+    if not _can_read(report.contract):
         refuse()
     return report
 

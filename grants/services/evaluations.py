@@ -62,6 +62,16 @@ def can_view(user, evaluation: Evaluation) -> bool:
         and permissions.is_member(user, evaluation.contract.organisation_id)
 
 
+def evaluates(user, contract: Contract) -> bool:
+    """`user` holds an evaluation of `contract` (and is not affiliated with it): they may read its
+    milestone reports to evaluate it."""
+    if user is None or not user.is_authenticated or not user.has_role("evaluator"):
+        return False
+    assigned = db.session.scalar(select(Evaluation.id).where(Evaluation.contract_id == contract.id,
+                                                             Evaluation.evaluator_id == user.id))
+    return assigned is not None and not affiliated(user, contract)
+
+
 def can_submit(user, evaluation: Evaluation) -> bool:
     return EVALUATION.allows(evaluation, "submitted", user) and not affiliated(user, evaluation.contract)
 

@@ -10,8 +10,9 @@ from tests.factories import create_user
 from tests.factories_reports import PNG_BYTES, complete_data, create_active_contract
 
 FINANCE = ("finance", "finance_senior")
-READERS = FINANCE + ("applicant",)
-GRANTEE_ONLY = dict(staff=403, admin=403, finance=403, finance_senior=403)
+READERS = FINANCE + ("applicant", "evaluator")  # the evaluator assigned to the project reads its reports
+GRANTEE_ONLY = dict(staff=403, admin=403, finance=403, finance_senior=403, evaluator=403)
+READ_ONLY = dict(finance=403, finance_senior=403, applicant=403, evaluator=403)
 
 
 def extend_world(w):
@@ -52,7 +53,7 @@ RULES = [
          only(("applicant",), default=404, **GRANTEE_ONLY), data=lambda w: {"action": "save", "narrative": "草稿"},
          visible=READERS),
     Rule("reports.review", "POST", lambda w: f"/reports/{w.rp_submitted.id}/review",
-         only(STAFF, default=404, finance=403, finance_senior=403, applicant=403),
+         only(STAFF, default=404, **READ_ONLY),
          data=lambda w: {"decision": "return", "comment": "请补充签到表"}, visible=READERS),
     Rule("reports.version", "GET", lambda w: f"/reports/{w.rp_submitted.id}/versions/1", _readers()),
     Rule("reports.upload", "POST", lambda w: f"/reports/{w.rp_draft.id}/evidence",
@@ -64,7 +65,7 @@ RULES = [
          lambda w: f"/reports/{w.rp_draft.id}/evidence/{w.rp_own_evidence.id}/delete",
          only(("applicant",), default=404, **GRANTEE_ONLY), data=lambda w: {}, visible=READERS),
     Rule("reports.assign", "POST", lambda w: f"/reports/contracts/{w.rp_contract.id}/evaluations",
-         only(STAFF, default=404, finance=403, finance_senior=403, applicant=403),
+         only(STAFF, default=404, **READ_ONLY),
          data=lambda w: {"kind": "mid", "evaluator": str(w.rp_other_evaluator.id)}, visible=READERS),
     Rule("reports.assign_call", "POST", lambda w: f"/reports/calls/{w.rp_call_id}/evaluators",
          only(STAFF, default=404), data=lambda w: {"kind": "final", "evaluator": str(w.rp_other_evaluator.id)}),

@@ -15,6 +15,7 @@ from grants.extensions import db
 from grants.models import Tranche
 from grants.services import ServiceError, files, tranche_conditions
 from grants.services import evaluations as service
+from grants.services import reports as service_reports
 from tests.factories import create_applicant, create_org, create_user
 from tests.factories_reports import create_active_contract, submitted_report
 
@@ -74,12 +75,16 @@ def test_the_evaluator_sees_only_assigned_projects(contract, staff, evaluator, l
     assert other.award.proposal.title not in queue
     assert client.get(f"/reports/evaluations/{mine.id}").status_code == 200
     assert client.get(f"/reports/evaluations/{theirs.id}").status_code == 404
-    assert client.get(f"/reports/contracts/{contract.id}").status_code == 404
+    # To evaluate, they read the project's milestone reports; not those of other projects.
+    assert client.get(f"/reports/contracts/{contract.id}").status_code == 200
+    assert client.get(f"/reports/contracts/{other.id}").status_code == 404
+    assert client.get(f"/reports/{service_reports.milestones_of(other)[0].report.id}").status_code == 404
     # Found to be affiliated after the assignment: the project disappears for them.
     evaluator.affiliation = contract.organisation.name
     db.session.commit()
     assert client.get(f"/reports/evaluations/{mine.id}").status_code == 404
     assert contract.award.proposal.title not in client.get("/reports/evaluations").get_data(as_text=True)
+    assert client.get(f"/reports/contracts/{contract.id}").status_code == 404
 
 
 def test_assigning_a_call_skips_affiliated_contracts(contract, staff, evaluator):
