@@ -142,3 +142,6 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(contracts_bp, url_prefix="/contracts")
     app.register_blueprint(verify_bp)
+    from grants.reports.views import bp as reports_bp
+
+    app.register_blueprint(reports_bp, url_prefix="/reports")

@@ -56,6 +56,8 @@ def init_app(app) -> None:
     from grants.contracts.cli import contracts_cli
     from grants.panel.cli import reviews_cli
     from grants.pdf.cli import fonts_cli
+    from grants.reports.cli import milestones_cli
 
-    for command in (outbox_cli, create_user, seed_demo, calls_cli, reviews_cli, contracts_cli, fonts_cli):
+    for command in (outbox_cli, create_user, seed_demo, calls_cli, reviews_cli, contracts_cli, fonts_cli,
+                    milestones_cli):
         app.cli.add_command(command)

@@ -84,6 +84,9 @@ OBJECT_TYPE_LABELS = {
     "contract": _lp("object type", "Contract"),
     "disbursement": _lp("object type", "Payment request"),
     "tranche": _lp("object type", "Tranche"),
+    "milestone": _lp("object type", "Milestone"),
+    "report": _lp("object type", "Milestone report"),
+    "evaluation": _lp("object type", "Evaluation"),
 }
 
 ACTION_LABELS = {
@@ -172,6 +175,12 @@ ACTION_LABELS = {
     "contract.requests_cancelled": _lp("audit action", "Open payment requests cancelled"),
     "disbursement.request": _lp("audit action", "Payment requested"),
     "disbursement.payment_failed": _lp("audit action", "Payment failed (to retry)"),
+    "evaluation.assign": _lp("audit action", "Evaluation assigned"),
+    "evaluation.assign_call": _lp("audit action", "Evaluator assigned to the call"),
+    "report.attach": _lp("audit action", "Evidence file added to a report"),
+    "report.detach": _lp("audit action", "Evidence file removed from a report"),
+    "report.remind_due_soon": _lp("audit action", "Reminder: report due soon"),
+    "report.remind_overdue": _lp("audit action", "Reminder: report overdue"),
 }
 
 

@@ -14,7 +14,7 @@ from grants import permissions
 from grants.contracts.forms import ConfirmForm, ReturnForm, SignedForm
 from grants.extensions import db
 from grants.models import Award, Call, Contract
-from grants.services import ServiceError, files
+from grants.services import ServiceError, files, tranche_conditions
 from grants.services import contracts as service
 from grants.views import flash_form_errors, get_or_404, paginate, refuse
 
@@ -81,7 +81,7 @@ def detail(contract_id):
 
     return render_template("contracts/detail.html", contract=contract, versions=contract.versions,
                            signed_form=SignedForm(), return_form=ReturnForm(), confirm_form=ConfirmForm(),
-                           history=history(contract))
+                           history=history(contract), attention=tranche_conditions.needs_attention(contract))
 
 
 @bp.route("/<int:contract_id>/regenerate", methods=["POST"])

@@ -5,7 +5,15 @@ from grants.models.call import Call, RubricCriterion, TrancheRule  # noqa: F401
 from grants.models.contract import Contract, ContractCounter, ContractTemplate, ContractVersion  # noqa: F401
 from grants.models.files import StoredFile  # noqa: F401
 from grants.models.finance import Disbursement, Tranche  # noqa: F401
-from grants.models.milestone import Evaluation, Milestone, Report, ReportVersion  # noqa: F401
+from grants.models.milestone import (  # noqa: F401
+    Evaluation,
+    EvaluatorAssignment,
+    Milestone,
+    MilestoneReminder,
+    Report,
+    ReportEvidence,
+    ReportVersion,
+)
 from grants.models.organisation import AnnualInspection, Membership, Organisation  # noqa: F401
 from grants.models.proposal import Attachment, BudgetLine, Indicator, Proposal, ProposedMilestone  # noqa: F401
 from grants.models.review import Conflict, CriterionScore, PanelMember, Review, ReviewAssignment, ReviewReminder  # noqa: F401

@@ -16,6 +16,17 @@ CALL_STATUSES = ("draft", "open", "closed", "decided", "archived")
 CATEGORIES = ("elderly", "disability", "youth", "community", "emergency", "other")
 RANKING_METHODS = ("mean", "trimmed", "calibrated")
 TRANCHE_CONDITIONS = ("signing", "milestone", "final")
+# The criteria of mid-term and final evaluations (中期/末期评估), each scored 0–100 and weighted.
+DEFAULT_EVALUATION_CRITERIA = (
+    {"key": "execution", "name": "项目执行", "weight": 30},
+    {"key": "objectives", "name": "目标达成", "weight": 30},
+    {"key": "funds", "name": "资金使用", "weight": 20},
+    {"key": "impact", "name": "社会成效", "weight": 20},
+)
+
+
+def default_evaluation_criteria() -> list[dict]:
+    return [dict(c) for c in DEFAULT_EVALUATION_CRITERIA]
 
 
 class Call(db.Model):
@@ -31,6 +42,7 @@ class Call(db.Model):
         CheckConstraint("min_matching_share >= 0 AND min_matching_share <= 100", name="matching_pct"),
         CheckConstraint("max_personnel_share >= 0 AND max_personnel_share <= 100", name="personnel_pct"),
         CheckConstraint("ranking_method IN ('mean','trimmed','calibrated')", name="ranking_known"),
+        CheckConstraint("report_grace_days >= 0", name="grace_nonneg"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +84,10 @@ class Call(db.Model):
     ranking_method: Mapped[str] = mapped_column(String(20), default="trimmed")
     disagreement_threshold: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("15"))
     notice_working_days: Mapped[int] = mapped_column(Integer, default=5)
+
+    # Implementation: a milestone report not submitted by its due date + these days is late.
+    report_grace_days: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    evaluation_criteria: Mapped[list] = mapped_column(JSON, default=default_evaluation_criteria)
 
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -62,7 +62,58 @@ class Report(db.Model):
     review_comment: Mapped[str | None] = mapped_column(Text)
 
     milestone: Mapped[Milestone] = relationship(back_populates="report")
+    contract: Mapped[Contract] = relationship()  # noqa: F821
+    evidence: Mapped[list[ReportEvidence]] = relationship(back_populates="report", order_by="ReportEvidence.id")
     versions: Mapped[list[ReportVersion]] = relationship(back_populates="report", order_by="ReportVersion.number")
+
+
+class ReportEvidence(db.Model):
+    """An evidence file of a report (photos, sign-in sheets, invoices), bytes in the stored-file table."""
+
+    __tablename__ = "report_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    stored_file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="evidence")
+    stored_file: Mapped[StoredFile] = relationship(lazy="joined")  # noqa: F821
+
+
+class MilestoneReminder(db.Model):
+    """A reminder mail about a milestone report: one per milestone, kind and due date, however
+    often `flask milestones remind` runs (the unique key is the guard)."""
+
+    __tablename__ = "milestone_reminders"
+    __table_args__ = (
+        UniqueConstraint("milestone_id", "kind", "due_date", name="uq_milestone_reminders_milestone_kind_due"),
+        CheckConstraint("kind IN ('due_soon','overdue')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    due_date: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EvaluatorAssignment(db.Model):
+    """A third-party evaluator assigned to every contract of a call (assignments per project are
+    Evaluation.evaluator_id)."""
+
+    __tablename__ = "evaluator_assignments"
+    __table_args__ = (UniqueConstraint("call_id", "evaluator_id", name="uq_evaluator_assignments_call_evaluator"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    evaluator_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    evaluator: Mapped[User] = relationship(foreign_keys=[evaluator_id])  # noqa: F821
 
 
 class ReportVersion(db.Model):
@@ -112,3 +163,4 @@ class Evaluation(db.Model):
 
     contract: Mapped[Contract] = relationship()  # noqa: F821
     evaluator: Mapped[User | None] = relationship()  # noqa: F821
+    report_file: Mapped[StoredFile | None] = relationship()  # noqa: F821

@@ -52,6 +52,9 @@ _OBJECTS = {
     "contract": ("Contract", "contract", "number", "contracts.detail", "contract_id"),
     "disbursement": ("Disbursement", "disbursement", None, None, None),
     "tranche": ("Tranche", None, None, None, None),
+    "milestone": ("Milestone", None, "title", None, None),
+    "report": ("Report", "report", None, None, None),
+    "evaluation": ("Evaluation", "evaluation", None, None, None),
 }
 
 

@@ -26,6 +26,7 @@ from grants.services import ServiceError, atomic, files, lock
 from grants.services.notify import notify
 from grants.services.people import members_of as _members
 from grants.services.people import staff_users as _staff_users
+from grants.services.reports import create_milestones
 from grants.services.workflow import transition
 from grants.timeutil import add_working_days, local_today, now_utc, to_local
 from grants.workflows import CONTRACT
@@ -264,7 +265,8 @@ def return_signed(actor, contract: Contract, reason: str) -> Contract:
 
 
 def activate(actor, contract: Contract, today: date | None = None) -> Contract:
-    """Staff accept the signed copy: the contract is in force and announced publicly."""
+    """Staff accept the signed copy: the contract is in force and announced publicly, and its
+    milestones (with their draft reports) are created from the proposal, in one transaction."""
     today = today or local_today()
     with atomic():
         lock(contract)
@@ -275,6 +277,8 @@ def activate(actor, contract: Contract, today: date | None = None) -> Contract:
         transition(CONTRACT, contract, "active", actor, to=_members(contract.organisation_id),
                    template="contract_active", kind="contract.active", context={"contract": contract},
                    data={"announced_on": today.isoformat(), "signed_on": (contract.signed_on or today).isoformat()})
+        create_milestones(contract)
+
         from grants.services.disbursements import create_tranches
 
         create_tranches(contract)

@@ -103,6 +103,30 @@ def sanitise_name(name: str | None, content_type: str | None = None) -> str:
     return text
 
 
+def checked_upload(filename: str | None, data: bytes) -> str:
+    """The content type of an uploaded file, or ServiceError (on the field "file") saying why it
+    is refused: empty, over 10 MB, or not a PDF/JPEG/PNG/DOCX/XLSX by its bytes. The one rule for
+    every upload of people's documents (proposal attachments, report evidence)."""
+    from flask_babel import gettext as _
+
+    from grants.services import ServiceError
+
+    if not data:
+        if (filename or "").strip():
+            msg = _("The file is empty. Check that it was saved completely and choose it again.")
+        else:
+            msg = _("Choose a file.")
+        raise ServiceError(msg, {"file": [msg]})
+    if len(data) > MAX_FILE_BYTES:
+        msg = _("The file is larger than 10 MB.")
+        raise ServiceError(msg, {"file": [msg]})
+    content_type = detect_type(data)
+    if content_type is None:
+        msg = _("This file type is not accepted. Upload a PDF, JPEG, PNG, DOCX or XLSX file.")
+        raise ServiceError(msg, {"file": [msg]})
+    return content_type
+
+
 def upload_root() -> Path:
     return Path(current_app.config["UPLOAD_ROOT"])
 

@@ -397,20 +397,9 @@ def add_attachment(actor, proposal: Proposal, filename: str | None, data: bytes)
     _require_member(actor, proposal)
     if proposal.status != "draft":
         raise ServiceError(_("Files can only be added to a draft."))
-    if not data:
-        if (filename or "").strip():  # a file was chosen, but it has no bytes
-            msg = _("The file is empty. Check that it was saved completely and choose it again.")
-            raise ServiceError(msg, {"file": [msg]})
-        raise ServiceError(_("Choose a file."), {"file": [_("Choose a file.")]})
-    if len(data) > files.MAX_FILE_BYTES:
-        msg = _("The file is larger than 10 MB.")
-        raise ServiceError(msg, {"file": [msg]})
+    content_type = files.checked_upload(filename, data)
     if len(proposal.attachments) >= files.MAX_FILES_PER_PROPOSAL:
         msg = _("A proposal can have at most %(n)d files. Remove one first.", n=files.MAX_FILES_PER_PROPOSAL)
-        raise ServiceError(msg, {"file": [msg]})
-    content_type = files.detect_type(data)
-    if content_type is None:
-        msg = _("This file type is not accepted. Upload a PDF, JPEG, PNG, DOCX or XLSX file.")
         raise ServiceError(msg, {"file": [msg]})
     with atomic():
         lock(proposal)

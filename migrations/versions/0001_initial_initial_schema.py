@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 00:37:47.322817
+Create Date: 2026-11-28 01:25:45.122787
 
 """
 from alembic import op
@@ -143,6 +143,8 @@ def upgrade():
     sa.Column('ranking_method', sa.String(length=20), nullable=False),
     sa.Column('disagreement_threshold', sa.Numeric(precision=5, scale=2), nullable=False),
     sa.Column('notice_working_days', sa.Integer(), nullable=False),
+    sa.Column('report_grace_days', sa.Integer(), server_default='10', nullable=False),
+    sa.Column('evaluation_criteria', sa.JSON(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
     sa.Column('updated_at', grants.models.types.UTCDateTime(), nullable=False),
@@ -153,6 +155,7 @@ def upgrade():
     sa.CheckConstraint('max_personnel_share >= 0 AND max_personnel_share <= 100', name=op.f('ck_calls_personnel_pct')),
     sa.CheckConstraint('min_matching_share >= 0 AND min_matching_share <= 100', name=op.f('ck_calls_matching_pct')),
     sa.CheckConstraint('per_project_cap <= budget_pool', name=op.f('ck_calls_cap_within_pool')),
+    sa.CheckConstraint('report_grace_days >= 0', name=op.f('ck_calls_grace_nonneg')),
     sa.CheckConstraint('reviewers_per_proposal >= 1', name=op.f('ck_calls_reviewers_positive')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_calls_created_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calls'))
@@ -229,6 +232,22 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contract_templates')),
     sa.UniqueConstraint('call_id', name='uq_contract_templates_call_id')
     )
+    op.create_table('evaluator_assignments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('call_id', sa.Integer(), nullable=False),
+    sa.Column('evaluator_id', sa.Integer(), nullable=False),
+    sa.Column('assigned_by_id', sa.Integer(), nullable=True),
+    sa.Column('assigned_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['assigned_by_id'], ['users.id'], name=op.f('fk_evaluator_assignments_assigned_by_id_users')),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_evaluator_assignments_call_id_calls')),
+    sa.ForeignKeyConstraint(['evaluator_id'], ['users.id'], name=op.f('fk_evaluator_assignments_evaluator_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_evaluator_assignments')),
+    sa.UniqueConstraint('call_id', 'evaluator_id', name='uq_evaluator_assignments_call_evaluator')
+    )
+    with op.batch_alter_table('evaluator_assignments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_evaluator_assignments_call_id'), ['call_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluator_assignments_evaluator_id'), ['evaluator_id'], unique=False)
+
     op.create_table('panel_members',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('call_id', sa.Integer(), nullable=False),
@@ -699,6 +718,20 @@ def upgrade():
         batch_op.create_index('uq_disbursements_live_tranche', ['tranche_id'], unique=True, postgresql_where=sa.text("status IN ('requested','first_approved','approved')"), sqlite_where=sa.text("status IN ('requested','first_approved','approved')"))
         batch_op.create_index('uq_disbursements_paid_tranche', ['tranche_id'], unique=True, postgresql_where=sa.text("status = 'paid'"), sqlite_where=sa.text("status = 'paid'"))
 
+    op.create_table('milestone_reminders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('milestone_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('sent_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.CheckConstraint("kind IN ('due_soon','overdue')", name=op.f('ck_milestone_reminders_kind_known')),
+    sa.ForeignKeyConstraint(['milestone_id'], ['milestones.id'], name=op.f('fk_milestone_reminders_milestone_id_milestones')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_milestone_reminders')),
+    sa.UniqueConstraint('milestone_id', 'kind', 'due_date', name='uq_milestone_reminders_milestone_kind_due')
+    )
+    with op.batch_alter_table('milestone_reminders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_milestone_reminders_milestone_id'), ['milestone_id'], unique=False)
+
     op.create_table('reports',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('milestone_id', sa.Integer(), nullable=False),
@@ -727,6 +760,22 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_reports_contract_id'), ['contract_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reports_status'), ['status'], unique=False)
 
+    op.create_table('report_evidence',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('report_id', sa.Integer(), nullable=False),
+    sa.Column('stored_file_id', sa.Integer(), nullable=False),
+    sa.Column('original_name', sa.String(length=255), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_report_evidence_report_id_reports')),
+    sa.ForeignKeyConstraint(['stored_file_id'], ['stored_files.id'], name=op.f('fk_report_evidence_stored_file_id_stored_files')),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_report_evidence_uploaded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_evidence'))
+    )
+    with op.batch_alter_table('report_evidence', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_evidence_report_id'), ['report_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_evidence_stored_file_id'), ['stored_file_id'], unique=False)
+
     op.create_table('report_versions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
@@ -751,11 +800,20 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_report_versions_report_id'))
 
     op.drop_table('report_versions')
+    with op.batch_alter_table('report_evidence', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_evidence_stored_file_id'))
+        batch_op.drop_index(batch_op.f('ix_report_evidence_report_id'))
+
+    op.drop_table('report_evidence')
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reports_status'))
         batch_op.drop_index(batch_op.f('ix_reports_contract_id'))
 
     op.drop_table('reports')
+    with op.batch_alter_table('milestone_reminders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_milestone_reminders_milestone_id'))
+
+    op.drop_table('milestone_reminders')
     with op.batch_alter_table('disbursements', schema=None) as batch_op:
         batch_op.drop_index('uq_disbursements_paid_tranche', postgresql_where=sa.text("status = 'paid'"), sqlite_where=sa.text("status = 'paid'"))
         batch_op.drop_index('uq_disbursements_live_tranche', postgresql_where=sa.text("status IN ('requested','first_approved','approved')"), sqlite_where=sa.text("status IN ('requested','first_approved','approved')"))
@@ -867,6 +925,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_panel_members_call_id'))
 
     op.drop_table('panel_members')
+    with op.batch_alter_table('evaluator_assignments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_evaluator_assignments_evaluator_id'))
+        batch_op.drop_index(batch_op.f('ix_evaluator_assignments_call_id'))
+
+    op.drop_table('evaluator_assignments')
     op.drop_table('contract_templates')
     op.drop_table('award_notices')
     op.drop_table('user_roles')

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-ROLES = ("anonymous", "applicant", "other_applicant", "reviewer", "staff", "finance", "finance_senior", "admin")
+ROLES = ("anonymous", "applicant", "other_applicant", "reviewer", "staff", "finance", "finance_senior", "admin",
+         "evaluator")
 
 OK = "ok"        # allowed: 2xx, or a redirect that is not to the login page
 LOGIN = "login"  # redirected to the login page

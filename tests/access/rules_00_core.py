@@ -15,6 +15,7 @@ def extend_world(w):
         "finance": create_user("finance"),
         "finance_senior": create_user("finance", "finance_senior"),
         "admin": create_user("admin"),
+        "evaluator": create_user("evaluator", affiliation="嘉兴市社会组织评估中心"),
     }
     w.target_user = create_user("reviewer", name="被管理用户")
 
