@@ -22,6 +22,11 @@ def apply_field_errors(form, exc) -> None:
         flash(exc.message, "error")
 
 
+def flash_refusal(exc) -> None:
+    """A refused change on a page that redirects: its field messages (or its message) as one flash."""
+    flash(" ".join(str(m) for ms in exc.field_errors.values() for m in ms) or exc.message, "error")
+
+
 def flash_form_errors(form) -> None:
     """For small POST-only forms whose page is elsewhere: show their errors as one flash message."""
     messages = [str(e) for errors in form.errors.values() for e in errors]

@@ -11,7 +11,7 @@ from grants.awards.forms import AmountForm, NoteForm, ProposeForm, ResolveForm
 from grants.models import Award, Call, Objection, Proposal
 from grants.services import ServiceError
 from grants.services import awards as service
-from grants.views import flash_form_errors, get_or_404, refuse
+from grants.views import flash_form_errors, flash_refusal, get_or_404, refuse
 
 bp = Blueprint("awards", __name__)
 
@@ -52,7 +52,7 @@ def propose(call_id):
         try:
             award = service.propose(current_user, call, proposal, form.amount.data, form.note.data or "")
         except ServiceError as exc:
-            flash(" ".join(str(m) for ms in exc.field_errors.values() for m in ms) or exc.message, "error")
+            flash_refusal(exc)
         else:
             flash(_("Award of %(amount)s proposed for \u201c%(title)s\u201d.", amount=award.amount,
                     title=proposal.title), "success")
@@ -71,7 +71,7 @@ def change_amount(award_id):
         try:
             service.change_amount(current_user, award, form.amount.data, form.note.data or "")
         except ServiceError as exc:
-            flash(" ".join(str(m) for ms in exc.field_errors.values() for m in ms) or exc.message, "error")
+            flash_refusal(exc)
         else:
             flash(_("The amount has been changed."), "success")
     else:

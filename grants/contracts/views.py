@@ -16,7 +16,7 @@ from grants.extensions import db
 from grants.models import Award, Call, Contract
 from grants.services import ServiceError, files, tranche_conditions
 from grants.services import contracts as service
-from grants.views import flash_form_errors, get_or_404, paginate, refuse
+from grants.views import flash_form_errors, flash_refusal, get_or_404, paginate, refuse
 
 bp = Blueprint("contracts", __name__)
 verify_bp = Blueprint("verify", __name__)
@@ -39,7 +39,7 @@ def _staff_only():
 def index():
     if not (permissions.can_view_finance(current_user) or permissions.is_applicant(current_user)):
         refuse()
-    stmt = select(Contract).order_by(Contract.created_at.desc(), Contract.id.desc())
+    stmt = service.with_parties(select(Contract).order_by(Contract.created_at.desc(), Contract.id.desc()))
     if not permissions.can_view_finance(current_user):
         stmt = stmt.where(Contract.organisation_id.in_(current_user.organisation_ids or [-1]))
     return render_template("contracts/index.html", page=paginate(stmt))
@@ -52,7 +52,7 @@ def call(call_id):
     if not permissions.can_view_finance(current_user):
         refuse()
     return render_template("contracts/call.html", call=call, contracts=db.session.scalars(
-        select(Contract).where(Contract.call_id == call.id).order_by(Contract.number)).all(),
+        service.with_parties(select(Contract).where(Contract.call_id == call.id).order_by(Contract.number))).all(),
         pending=service.without_contract(call), form=ConfirmForm())
 
 
@@ -134,7 +134,7 @@ def signed(contract_id):
             service.upload_signed(current_user, contract, upload.filename if upload else None,
                                   upload.read() if upload else b"", signed_on=form.signed_on.data)
         except ServiceError as exc:
-            flash(" ".join(str(m) for ms in exc.field_errors.values() for m in ms) or exc.message, "error")
+            flash_refusal(exc)
         else:
             flash(_("The signed contract has been uploaded; the bureau will check it."), "success")
     else:

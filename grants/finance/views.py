@@ -23,7 +23,7 @@ from grants.services import finance as finance_service
 from grants.services.audit import history
 from grants.services.tranche_conditions import refusal as tranche_refusal
 from grants.timeutil import now_utc, to_local
-from grants.views import flash_form_errors, get_or_404, paginate, refuse
+from grants.views import flash_form_errors, flash_refusal, get_or_404, paginate, refuse
 from grants.workflows import DISBURSEMENT
 
 bp = Blueprint("finance", __name__)
@@ -90,7 +90,7 @@ def request_payment(tranche_id):
             disbursement = service.request(current_user, tranche, form.invoice_amount.data,
                                            upload.filename if upload else None, upload.read() if upload else b"")
         except ServiceError as exc:
-            flash(" ".join(str(m) for ms in exc.field_errors.values() for m in ms) or exc.message, "error")
+            flash_refusal(exc)
         else:
             flash(_("Payment of tranche %(n)d requested; finance have been told.", n=tranche.number), "success")
             return redirect(url_for("finance.disbursement", disbursement_id=disbursement.id))
@@ -183,7 +183,7 @@ def _decide(disbursement_id, form_class, act, success: str):
         try:
             act(d, form)
         except ServiceError as exc:
-            flash(" ".join(str(m) for ms in exc.field_errors.values() for m in ms) or exc.message, "error")
+            flash_refusal(exc)
         else:
             flash(success, "success")
     else:

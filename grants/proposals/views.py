@@ -16,7 +16,7 @@ from grants.services import ServiceError, files, redaction
 from grants.services import proposals as service
 from grants.services.eligibility import check as eligibility_check
 from grants.timeutil import local_today, now_utc, to_local
-from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate, refuse
+from grants.views import apply_field_errors, flash_form_errors, flash_refusal, get_or_404, paginate, refuse
 
 bp = Blueprint("proposals", __name__)
 
@@ -319,7 +319,7 @@ def screening_batch(call_id):
     try:
         results = service.screen_many(current_user, call, ids, form.decision.data == "pass", form.reason.data)
     except ServiceError as exc:
-        flash(" ".join(str(m) for ms in exc.field_errors.values() for m in ms) or exc.message, "error")
+        flash_refusal(exc)
         return back
     done = [r for r in results if r[2] is None]
     if done:

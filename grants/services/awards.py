@@ -19,9 +19,10 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from grants.extensions import db
-from grants.models import Award, AwardNotice, Call, Objection, Organisation, Proposal
+from grants.models import Award, AwardNotice, Call, Objection, Proposal
 from grants.money import format_yuan, quantize
 from grants.services import ServiceError, atomic, lock
 from grants.services.notify import notify
@@ -38,7 +39,7 @@ OBJECTION_TEXT_MAX = 5000
 
 # -- queries ----------------------------------------------------------------------------------
 def awards_of(call: Call, statuses=None) -> list[Award]:
-    stmt = (select(Award).join(Proposal, Proposal.id == Award.proposal_id)
+    stmt = (select(Award).options(joinedload(Award.proposal), joinedload(Award.organisation))
             .where(Award.call_id == call.id).order_by(Award.id))
     if statuses:
         stmt = stmt.where(Award.status.in_(statuses))
@@ -74,8 +75,8 @@ def pending_objections(call: Call) -> int:
 
 
 def objections_of(call: Call) -> list[Objection]:
-    return list(db.session.scalars(select(Objection).where(Objection.call_id == call.id)
-                                   .order_by(Objection.lodged_at, Objection.id)))
+    return list(db.session.scalars(select(Objection).options(joinedload(Objection.award).joinedload(Award.proposal))
+                                   .where(Objection.call_id == call.id).order_by(Objection.lodged_at, Objection.id)))
 
 
 # -- rules ------------------------------------------------------------------------------------
@@ -364,7 +365,7 @@ def resolve_objection(actor, objection: Objection, *, upheld: bool, resolution: 
         msg = _("This objection is about the notice as a whole; to cancel an award, it must name one.")
         raise ServiceError(msg)
     with atomic():
-        lock(objection.award.call if objection.award else db.session.get(Call, objection.call_id))
+        lock(db.session.get(Call, objection.call_id))
         objection.resolution = resolution
         objection.resolved_by_id = actor.id
         objection.resolved_at = now_utc()
@@ -395,8 +396,7 @@ def public_notice(call: Call) -> dict | None:
     if notice is None:
         return None
     awards = awards_of(call, ("in_notice", "confirmed", "cancelled"))
-    orgs = {o.id: o for o in db.session.scalars(select(Organisation).where(
-        Organisation.id.in_([a.organisation_id for a in awards])))} if awards else {}
+    orgs = {a.organisation_id: a.organisation for a in awards}
     resolved = [o for o in objections_of(call) if o.status != "pending"]
     return {"notice": notice, "awards": awards, "organisations": orgs, "resolved": resolved,
             "pending": pending_objections(call)}

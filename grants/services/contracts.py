@@ -17,6 +17,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from grants.extensions import db
 from grants.labels import CATEGORY_LABELS
@@ -216,13 +217,7 @@ def regenerate(actor, contract: Contract) -> ContractVersion:
 
 def upload_signed(actor, contract: Contract, filename: str | None, data: bytes, signed_on: date | None = None):
     """The organisation uploads the signed and sealed contract (PDF, JPEG or PNG, ≤ 10 MB)."""
-    if not data:
-        msg = _("The file is empty.") if filename else _("Choose a file.")
-        raise ServiceError(msg, {"file": [msg]})
-    if len(data) > files.MAX_FILE_BYTES:
-        msg = _("The file is larger than 10 MB.")
-        raise ServiceError(msg, {"file": [msg]})
-    content_type = files.detect_type(data)
+    content_type = files.checked_upload(filename, data)  # the one upload rule: empty, size, type by bytes
     if content_type not in SIGNED_TYPES:
         msg = _("Upload the signed contract as a PDF, JPEG or PNG scan.")
         raise ServiceError(msg, {"file": [msg]})
@@ -367,10 +362,15 @@ def by_code(code: str) -> ContractVersion | None:
     return db.session.scalar(select(ContractVersion).where(ContractVersion.verification_code == code))
 
 
+def with_parties(stmt):
+    """A contract list loads each contract's organisation and project in the same query."""
+    return stmt.options(joinedload(Contract.organisation), joinedload(Contract.award).joinedload(Award.proposal))
+
+
 def announced(call_id: int | None = None):
     """Active (and later terminated) contracts as published: newest announcement first."""
-    stmt = (select(Contract).where(Contract.announced_on.is_not(None))
-            .order_by(Contract.announced_on.desc(), Contract.id.desc()))
+    stmt = with_parties(select(Contract).where(Contract.announced_on.is_not(None))
+                        .order_by(Contract.announced_on.desc(), Contract.id.desc()))
     if call_id is not None:
         stmt = stmt.where(Contract.call_id == call_id)
     return stmt

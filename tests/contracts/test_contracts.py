@@ -113,7 +113,7 @@ def test_signing_activation_and_announcement(staff, award, login, client):
     response = client.post(f"/contracts/{contract.id}/signed",
                            data={"file": (io.BytesIO(b""), "empty.pdf")},
                            content_type="multipart/form-data", follow_redirects=True)
-    assert "文件是空的" in response.get_data(as_text=True)
+    assert "文件为空" in response.get_data(as_text=True)
     signed_on = local_today() - timedelta(days=1)
     client.post(f"/contracts/{contract.id}/signed",
                 data={"file": (io.BytesIO(PNG_BYTES), "签章件.png"), "signed_on": signed_on.isoformat()},
@@ -228,3 +228,30 @@ def test_render_command_generates_every_contract_of_a_call(staff, runner):
     again = runner.invoke(args=["contracts", "render", "--call", str(call_id)])
     assert again.exit_code == 0 and "generated=0 failed=0 total=0" in again.output
     assert db.session.get(Call, call_id) is not None and db.session.get(Award, award_ids[0]) is not None
+
+
+def test_contract_lists_take_the_same_statements_for_2_and_6_contracts(staff, login, client):
+    from grants.models import Contract
+    from grants.sqlcount import recorded_statements
+
+    def add(n):
+        for i in range(n):
+            contract = service.generate(staff, create_award(amount=f"{40000 + i}.00"))
+            contract.announced_on = local_today()
+        db.session.commit()
+
+    finance = create_user("finance")
+    counts = {}
+    add(2)
+    login(finance)
+    for size in (2, 6):
+        if size == 6:
+            add(4)
+        assert db.session.query(Contract).count() == size
+        db.session.expire_all()
+        with recorded_statements(db.engine) as public:
+            client.get("/public/contracts")
+        with recorded_statements(db.engine) as inside:
+            client.get("/contracts/")
+        counts[size] = (len(public), len(inside))
+    assert counts[2] == counts[6]
