@@ -113,7 +113,9 @@ def lock(obj):
         return obj
     try:
         db.session.flush()
-        db.session.refresh(obj, with_for_update=True)
+        # FOR UPDATE OF this row's table only: the object may have been loaded with eager joins
+        # (its organisation, its proposal …), and PostgreSQL refuses to lock an outer join's side.
+        db.session.refresh(obj, with_for_update={"of": type(obj)})
     except StaleDataError as exc:
         raise ConcurrentChange() from exc
     return obj

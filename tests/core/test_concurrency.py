@@ -193,3 +193,25 @@ def test_two_outbox_runs_at_once_send_each_message_once(app, smtp_server):
     assert len(smtp_server.messages) == 12
     assert _count(OutboxMessage, OutboxMessage.status == "sent") == 12
 
+
+
+def test_twenty_staff_generate_the_same_contract_at_once(app):
+    from grants.models import Award, Contract
+    from grants.services import contracts
+    from tests.factories_awards import create_award
+
+    award_id = create_award(amount="60000.00").id
+    staff_ids = [create_user("staff").id for _ in range(THREADS)]
+    turn = iter(range(THREADS))
+    turn_lock = threading.Lock()
+
+    def generate():
+        with turn_lock:
+            i = next(turn)
+        contracts.generate(db.session.get(User, staff_ids[i]), db.session.get(Award, award_id))
+
+    ok, refused, crashed = race(app, generate)
+    assert crashed == []
+    assert len(ok) == 1 and len(refused) == THREADS - 1
+    assert _count(Contract, Contract.award_id == award_id) == 1
+    assert _count(AuditEvent, AuditEvent.action == "contract.generate") == 1

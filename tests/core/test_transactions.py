@@ -336,3 +336,24 @@ def test_auto_assignment_writes_one_audit_event_per_assignment():
     ids = set(db.session.scalars(select(ReviewAssignment.id)))
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "assignment.add")).all()
     assert {e.object_id for e in events} == ids and all(e.data["auto"] for e in events)
+
+
+def test_lock_works_on_an_object_loaded_with_eager_joins():
+    """A list loads awards with their proposal and organisation (outer joins); locking one of
+    them must lock its own row only — PostgreSQL refuses FOR UPDATE on an outer join's side."""
+    from decimal import Decimal
+
+    from grants.services import awards, lock
+    from tests.factories_awards import create_award
+
+    award = create_award(amount="30000.00")
+    call = award.call
+    db.session.expunge_all()   # first loaded by the list query, with its eager joins
+    call = db.session.merge(call, load=True)
+    (loaded,) = awards.awards_of(call)
+    with atomic():
+        lock(loaded)
+        loaded.decision_note = "锁定后修改"
+    db.session.expire_all()
+    assert awards.awards_of(call)[0].decision_note == "锁定后修改"
+    assert loaded.amount == Decimal("30000.00")
