@@ -145,3 +145,8 @@ def _register_blueprints(app: Flask) -> None:
     from grants.reports.views import bp as reports_bp
 
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    from grants.organisations.disclosures import bp as disclosures_bp
+    from grants.public.disclosure import bp as public_disclosure_bp
+
+    app.register_blueprint(public_disclosure_bp, url_prefix="/public")
+    app.register_blueprint(disclosures_bp, url_prefix="/organisations")

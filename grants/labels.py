@@ -87,6 +87,8 @@ OBJECT_TYPE_LABELS = {
     "milestone": _lp("object type", "Milestone"),
     "report": _lp("object type", "Milestone report"),
     "evaluation": _lp("object type", "Evaluation"),
+    "annualdisclosure": _lp("object type", "Annual disclosure"),
+    "enforcementrecord": _lp("object type", "Enforcement record"),
 }
 
 ACTION_LABELS = {
@@ -181,6 +183,24 @@ ACTION_LABELS = {
     "report.detach": _lp("audit action", "Evidence file removed from a report"),
     "report.remind_due_soon": _lp("audit action", "Reminder: report due soon"),
     "report.remind_overdue": _lp("audit action", "Reminder: report overdue"),
+    "organisation.enforcement_add": _lp("audit action", "Enforcement record added"),
+    "organisation.enforcement_withdraw": _lp("audit action", "Enforcement record withdrawn"),
+    "disclosure.create": _lp("audit action", "Annual disclosure started"),
+    "disclosure.submit": _lp("audit action", "Annual disclosure submitted"),
+    "disclosure.resubmit": _lp("audit action", "Annual disclosure submitted again"),
+    "disclosure.approve": _lp("audit action", "Annual disclosure approved and published"),
+    "disclosure.return": _lp("audit action", "Annual disclosure returned for changes"),
+}
+
+# Kinds of enforcement records (执法记录) staff keep besides the 严重违法失信 flag.
+ENFORCEMENT_KIND_LABELS = {
+    "warning": _lp("enforcement kind", "Warning (警告)"),
+    "fine": _lp("enforcement kind", "Fine (罚款)"),
+    "confiscation": _lp("enforcement kind", "Confiscation of illegal gains (没收违法所得)"),
+    "suspension": _lp("enforcement kind", "Activities suspended (限期停止活动)"),
+    "revocation": _lp("enforcement kind", "Registration revoked (撤销登记)"),
+    "abnormal_list": _lp("enforcement kind", "Listed as operating abnormally (活动异常名录)"),
+    "other": _lp("enforcement kind", "Other measure"),
 }
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 
 from grants.extensions import db
 from grants.models import Conflict, PanelMember, ReviewAssignment
-from grants.workflows import ASSIGNMENT, CALL, ORGANISATION, PROPOSAL, REVIEW
+from grants.workflows import ASSIGNMENT, CALL, DISCLOSURE, ORGANISATION, PROPOSAL, REVIEW
 
 STAFF_ROLES = ("staff", "admin")
 
@@ -58,6 +58,33 @@ def can_verify_organisation(user, org) -> bool:
 
 def can_manage_organisation_records(user, org) -> bool:
     """Grade, annual inspection, 失信 flag: staff only."""
+    return is_staff(user)
+
+
+# -- annual disclosures (年度信息公开) and enforcement records -------------------------
+def can_start_disclosure(user, org) -> bool:
+    """Members of a verified organisation write its yearly disclosure."""
+    return org.status == "verified" and is_member(user, org.id) and user.has_role("applicant")
+
+
+def can_view_disclosure(user, disclosure) -> bool:
+    return is_staff(user) or is_member(user, disclosure.organisation_id)
+
+
+def can_edit_disclosure(user, disclosure) -> bool:
+    return disclosure.status in ("draft", "returned") and is_member(user, disclosure.organisation_id) \
+        and user.has_role("applicant")
+
+
+def can_submit_disclosure(user, disclosure) -> bool:
+    return DISCLOSURE.allows(disclosure, "submitted", user)
+
+
+def can_review_disclosure(user, disclosure) -> bool:
+    return DISCLOSURE.allows(disclosure, "approved", user)
+
+
+def can_review_disclosures(user) -> bool:
     return is_staff(user)
 
 

@@ -447,5 +447,31 @@ DISBURSEMENT = Workflow(
     ),
 )
 
+
+
+def member_of_discloser(disclosure, actor, now):
+    if not _member_of(disclosure.organisation_id, actor):
+        return _("Only members of the organisation can do this.")
+    return None
+
+
+# An organisation's annual disclosure (年度信息公开): written and submitted by its members, approved
+# (then public) or returned with a reason by staff; a returned one is corrected and submitted again.
+DISCLOSURE = Workflow(
+    "disclosure",
+    {
+        "draft": State(_l("Draft"), _l("Draft: not yet submitted")),
+        "submitted": State(_l("Submitted: to review"), _l("Submitted: being reviewed by the bureau")),
+        "returned": State(_l("Returned for changes"), _l("Returned: please correct it and submit again")),
+        "approved": State(_l("Approved and public"), _l("Approved: published")),
+    },
+    (
+        _t("draft", "submitted", ("applicant",), "submit", member_of_discloser),
+        _t("returned", "submitted", ("applicant",), "resubmit", member_of_discloser),
+        _t("submitted", "approved", STAFF_ROLES, "approve"),
+        _t("submitted", "returned", STAFF_ROLES, "return"),
+    ),
+)
+
 WORKFLOWS = {w.name: w for w in (ORGANISATION, CALL, PROPOSAL, REVIEW, ASSIGNMENT, AWARD, OBJECTION, CONTRACT,
-                                 REPORT, EVALUATION, DISBURSEMENT)}
+                                 REPORT, EVALUATION, DISBURSEMENT, DISCLOSURE)}

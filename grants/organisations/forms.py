@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 from wtforms.widgets import DateInput
 
 from grants import labels
-from grants.forms import TEXT, ChoiceField, DateField, USCCField, WholeNumberField, at_most
+from grants.forms import TEXT, ChoiceField, DateField, MoneyField, USCCField, WholeNumberField, at_most
 from grants.timeutil import local_today
 
 REQUIRED = _l("This field is required.")
@@ -104,3 +104,61 @@ class BlacklistForm(FlaskForm):
     on = DateField(_l("Listed on"), validators=[Optional()], widget=DateInput())
     note = TextAreaField(**TEXT, label=_l("Note (reason, decision reference)"),
                          validators=[Optional(), at_most(2000)])
+
+
+# -- enforcement records (staff) and the annual disclosure (members) --------------------------------
+class EnforcementForm(FlaskForm):
+    decided_on = DateField(_l("Date of the decision"), validators=[Optional()], widget=DateInput())
+    kind = ChoiceField(_l("Kind"), choices=[], validators=[DataRequired(_l("Choose a kind from the list."))])
+    authority = StringField(**TEXT, label=_l("Deciding authority"), validators=[Optional(), at_most(200)])
+    summary = TextAreaField(**TEXT, label=_l("Facts and decision"), validators=[Optional(), at_most(2000)])
+    ends_on = DateField(_l("In force until (if limited)"), validators=[Optional()], widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [("", "—")] + list(labels.ENFORCEMENT_KIND_LABELS.items())
+
+
+class WithdrawEnforcementForm(FlaskForm):
+    reason = TextAreaField(**TEXT, label=_l("Reason for withdrawing"),
+                           validators=[DataRequired(_l("Give the reason for withdrawing the record.")),
+                                       at_most(1000)])
+
+
+class SignedMoneyField(MoneyField):
+    """An amount that may be negative (net assets): a leading minus sign, then an amount."""
+
+    def parse(self, text):
+        text = text.strip()
+        if text[:1] in ("-", "－", "−"):
+            return -super().parse(text[1:].strip())
+        return super().parse(text)
+
+    def show(self, value):
+        return f"{value:.2f}"
+
+
+class DisclosureStartForm(FlaskForm):
+    year = ChoiceField(_l("Year"), choices=[], coerce=int)
+
+
+class DisclosureForm(FlaskForm):
+    activities = TextAreaField(**TEXT, label=_l("Major activities of the year"), validators=[Optional(), at_most(5000)])
+    income = MoneyField(_l("Income of the year (yuan)"), validators=[Optional()])
+    expenditure = MoneyField(_l("Expenditure of the year (yuan)"), validators=[Optional()])
+    net_assets = SignedMoneyField(_l("Net assets at the end of the year (yuan)"), validators=[Optional()])
+    donations_received = MoneyField(_l("Donations received (yuan)"), validators=[Optional()])
+    donations_use = TextAreaField(**TEXT, label=_l("How the donations were used"),
+                                  validators=[Optional(), at_most(3000)])
+
+    def data_read(self) -> dict:
+        """The fields that were read without error (a draft keeps what was typed correctly)."""
+        return {name: getattr(self, name).data for name in ("activities", "income", "expenditure", "net_assets",
+                                                            "donations_received", "donations_use")
+                if not getattr(self, name).errors}
+
+
+class DisclosureReturnForm(FlaskForm):
+    reason = TextAreaField(**TEXT, label=_l("Reason"),
+                           validators=[DataRequired(_l("Give the reason, so the organisation knows what to correct.")),
+                                       at_most(2000)])

@@ -55,6 +55,8 @@ _OBJECTS = {
     "milestone": ("Milestone", None, "title", None, None),
     "report": ("Report", "report", None, None, None),
     "evaluation": ("Evaluation", "evaluation", None, None, None),
+    "annualdisclosure": ("AnnualDisclosure", "disclosure", None, None, None),
+    "enforcementrecord": ("EnforcementRecord", None, None, None, None),
 }
 
 
