@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from grants.services import accounts
 from grants.services import dashboard as dashboard_service
+from grants.services import disclosure as disclosure_service
 from grants.views import safe_local_url
 
 bp = Blueprint("main", __name__)
@@ -12,7 +13,7 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def index():
-    return render_template("main/index.html")
+    return render_template("main/index.html", figures=disclosure_service.city_figures())
 
 
 @bp.route("/dashboard")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 01:25:45.122787
+Create Date: 2026-11-28 02:14:21.882158
 
 """
 from alembic import op
@@ -83,6 +83,39 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
     )
+    op.create_table('annual_disclosures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.Column('activities', sa.Text(), nullable=False),
+    sa.Column('income', grants.models.types.Money(), nullable=True),
+    sa.Column('expenditure', grants.models.types.Money(), nullable=True),
+    sa.Column('net_assets', grants.models.types.Money(), nullable=True),
+    sa.Column('donations_received', grants.models.types.Money(), nullable=True),
+    sa.Column('donations_use', sa.Text(), nullable=False),
+    sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('submitted_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.Column('reviewed_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
+    sa.Column('return_reason', sa.Text(), nullable=True),
+    sa.CheckConstraint("status IN ('draft','submitted','returned','approved')", name=op.f('ck_annual_disclosures_status_known')),
+    sa.CheckConstraint('donations_received IS NULL OR donations_received >= 0', name=op.f('ck_annual_disclosures_donations_nonneg')),
+    sa.CheckConstraint('expenditure IS NULL OR expenditure >= 0', name=op.f('ck_annual_disclosures_expenditure_nonneg')),
+    sa.CheckConstraint('income IS NULL OR income >= 0', name=op.f('ck_annual_disclosures_income_nonneg')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_annual_disclosures_created_by_id_users')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_annual_disclosures_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['reviewed_by_id'], ['users.id'], name=op.f('fk_annual_disclosures_reviewed_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_annual_disclosures')),
+    sa.UniqueConstraint('organisation_id', 'year', name='uq_annual_disclosures_org_year')
+    )
+    with op.batch_alter_table('annual_disclosures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_annual_disclosures_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_annual_disclosures_status'), ['status'], unique=False)
+
     op.create_table('annual_inspections',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
@@ -162,6 +195,29 @@ def upgrade():
     )
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_calls_status'), ['status'], unique=False)
+
+    op.create_table('enforcement_records',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('decided_on', sa.Date(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('authority', sa.String(length=200), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=True),
+    sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('withdrawn_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.Column('withdrawn_by_id', sa.Integer(), nullable=True),
+    sa.Column('withdrawn_reason', sa.Text(), nullable=True),
+    sa.CheckConstraint("kind IN ('warning','fine','confiscation','suspension','revocation','abnormal_list','other')", name=op.f('ck_enforcement_records_kind_known')),
+    sa.CheckConstraint('ends_on IS NULL OR ends_on >= decided_on', name=op.f('ck_enforcement_records_dates_order')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_enforcement_records_created_by_id_users')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_enforcement_records_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['withdrawn_by_id'], ['users.id'], name=op.f('fk_enforcement_records_withdrawn_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_enforcement_records'))
+    )
+    with op.batch_alter_table('enforcement_records', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_enforcement_records_organisation_id'), ['organisation_id'], unique=False)
 
     op.create_table('memberships',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -942,6 +998,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_memberships_organisation_id'))
 
     op.drop_table('memberships')
+    with op.batch_alter_table('enforcement_records', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_enforcement_records_organisation_id'))
+
+    op.drop_table('enforcement_records')
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_calls_status'))
 
@@ -952,6 +1012,11 @@ def downgrade():
 
     op.drop_table('audit_events')
     op.drop_table('annual_inspections')
+    with op.batch_alter_table('annual_disclosures', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_annual_disclosures_status'))
+        batch_op.drop_index(batch_op.f('ix_annual_disclosures_organisation_id'))
+
+    op.drop_table('annual_disclosures')
     op.drop_table('users')
     op.drop_table('stored_files')
     op.drop_table('organisations')
