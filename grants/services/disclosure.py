@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from grants.extensions import db
 from grants.labels import CATEGORY_LABELS, DISTRICTS
@@ -123,7 +123,7 @@ def funded_projects(filters: Filters | None = None):
     """Confirmed awards, newest first, with organisation, proposal and call in the same query."""
     filters = filters or Filters()
     stmt = (select(Award).join(Award.proposal).join(Award.organisation)
-            .options(joinedload(Award.proposal), joinedload(Award.organisation), joinedload(Award.call))
+            .options(contains_eager(Award.proposal), contains_eager(Award.organisation), joinedload(Award.call))
             .where(Award.status == "confirmed")
             .order_by(_award_date().desc(), Award.id.desc()))
     if filters.year is not None:
