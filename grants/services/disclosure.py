@@ -413,6 +413,7 @@ def withdraw_enforcement(actor, row: EnforcementRecord, reason: str | None) -> E
         raise ServiceError(_("Give the reason for withdrawing the record."),
                            {"reason": [_("Give the reason for withdrawing the record.")]})
     with atomic():
+        lock(row)
         if row.withdrawn_at is not None:
             raise ServiceError(_("This record has been withdrawn already."))
         row.withdrawn_at, row.withdrawn_by_id, row.withdrawn_reason = now_utc(), actor.id if actor else None, reason
@@ -455,10 +456,11 @@ def _require_member(actor, org_id: int) -> None:
 def start(actor, org: Organisation, year: int | None, today: date | None = None) -> AnnualDisclosure:
     """A new draft disclosure of `org` for `year`."""
     _require_member(actor, org.id)
-    if year is None or year not in years_open(org, today):
-        msg = _("Choose a year that has no disclosure yet.")
-        raise ServiceError(msg, {"year": [msg]})
+    msg = _("Choose a year that has no disclosure yet.")
     with atomic():
+        lock(org)  # two members starting the same year at once: the second waits, then is refused
+        if year is None or year not in years_open(org, today):
+            raise ServiceError(msg, {"year": [msg]})
         row = AnnualDisclosure(organisation_id=org.id, year=year, status="draft", created_by_id=actor.id)
         db.session.add(row)
         db.session.flush()
