@@ -85,3 +85,23 @@ def test_projects_contracts_and_notices_with_objections_but_no_objector(client):
         assert private not in html, private
     for private in (org.bank_account, org.contact_phone, org.contact_email, org.address, org.contact_name):
         assert private not in html, private
+
+
+def test_the_page_takes_the_same_number_of_statements_for_few_and_many_projects(client):
+    from grants.sqlcount import recorded_statements
+
+    org = create_org()
+    counts = []
+    for n in (2, 10):
+        while len(list(db.session.scalars(disclosure.funded_projects(disclosure.Filters(organisation_id=org.id))))) < n:
+            award = funded(org=org, paid=(1,), evaluations=(("mid", "pass", "80"),))
+            db.session.add(AwardNotice(call_id=award.call_id, starts_on=date(2026, 2, 2),
+                                       ends_on=date(2026, 2, 6), working_days=5))
+            db.session.add(Objection(reference=f"YY-{award.id}", call_id=award.call_id, award_id=award.id,
+                                     status="dismissed", name="某人", contact="x", text="t", resolution="不成立"))
+            db.session.commit()
+        db.session.expire_all()
+        with recorded_statements(db.engine) as seen:
+            assert client.get(f"/public/organisations/{org.id}").status_code == 200
+        counts.append(len(list(seen)))
+    assert counts[0] == counts[1], counts
