@@ -130,7 +130,7 @@ def staff_todo(today: date | None = None) -> list[Todo]:
                               urgent=due_soon))
     notices = db.session.execute(
         select(Award.call_id, func.count(), func.max(AwardNotice.ends_on))
-        .join(AwardNotice, AwardNotice.call_id == Award.call_id)
+        .outerjoin(AwardNotice, AwardNotice.call_id == Award.call_id)
         .where(Award.status == "in_notice").group_by(Award.call_id)).all()
     titles = {c.id: c.title for c in calls}
     for call_id, n, ends_on in notices:
