@@ -9,9 +9,9 @@ from markupsafe import Markup, escape
 
 from grants.money import format_yuan
 
-WIDTH = 420
-LABEL_WIDTH = 132
-VALUE_WIDTH = 92
+WIDTH = 320
+LABEL_WIDTH = 104
+VALUE_WIDTH = 84
 BAR_HEIGHT = 14
 BAR_GAP = 3
 ROW_GAP = 10
@@ -33,6 +33,7 @@ class Chart:
     series: list[str]
     rows: list[tuple[str, list]] = field(default_factory=list)   # (label, [value per series])
     money: bool = False
+    label_heading: str = ""   # the table's first column heading (what a row is)
 
     @property
     def empty(self) -> bool:
@@ -46,7 +47,7 @@ class Chart:
         span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
         group = len(self.series) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP
         height = TOP * 2 + max(len(self.rows), 1) * (group + ROW_GAP)
-        parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
                  f'role="img" aria-label="{escape(self.title)}" class="chart-svg" data-chart="{self.key}">']
         y = TOP
         for label, values in self.rows:
@@ -66,5 +67,5 @@ class Chart:
         return Markup("".join(parts))
 
 
-def _clip(label: str, size: int = 10) -> str:
+def _clip(label: str, size: int = 8) -> str:
     return label if len(label) <= size else label[: size - 1] + "…"

@@ -223,31 +223,32 @@ def staff_charts(today: date | None = None) -> list[Chart]:
         select(Proposal.status, func.count()).where(Proposal.status != "draft").group_by(Proposal.status)).all())
     order = [s for s in PROPOSAL.statuses if s in by_status]
     charts = [Chart("status", _("Proposals by status"), [_("Proposals")],
-                    [(str(PROPOSAL.label(s)), [by_status[s]]) for s in order])]
+                    [(str(PROPOSAL.label(s)), [by_status[s]]) for s in order], label_heading=_("Status"))]
     by_category = db.session.execute(
         select(Proposal.category, func.count()).where(Proposal.status != "draft")
         .group_by(Proposal.category).order_by(func.count().desc())).all()
     charts.append(Chart("category", _("Proposals by category"), [_("Proposals")],
-                        [(str(CATEGORY_LABELS.get(c, c)) if c else _("(none)"), [n]) for c, n in by_category]))
+                        [(str(CATEGORY_LABELS.get(c, c)) if c else _("(none)"), [n]) for c, n in by_category],
+                        label_heading=_("Category")))
     calls = list(db.session.scalars(select(Call).where(Call.status.in_(LIVE_CALLS))
                                     .order_by(Call.closes_at.desc(), Call.id.desc()).limit(6)))
     ids = [c.id for c in calls]
     reviews = hub.review_counts(ids) if ids else {}
     charts.append(Chart("reviews", _("Review progress"), [_("Done"), _("Outstanding")],
                         [(c.title, [reviews[c.id]["done"], reviews[c.id]["outstanding"]])
-                         for c in calls if reviews[c.id]["expected"]]))
+                         for c in calls if reviews[c.id]["expected"]], label_heading=_("Call")))
     charts.append(_money_chart(today))
     reports = hub.report_counts(ids, today) if ids else {}
     charts.append(Chart("overdue", _("Overdue reports"), [_("Overdue"), _("Due within 14 days")],
                         [(c.title, [reports[c.id]["overdue"], reports[c.id]["due_soon"]]) for c in calls
-                         if reports[c.id]["overdue"] or reports[c.id]["due_soon"]]))
+                         if reports[c.id]["overdue"] or reports[c.id]["due_soon"]], label_heading=_("Call")))
     pending = dict(db.session.execute(
         select(Disbursement.status, func.count())
         .where(Disbursement.status.in_(("requested", "first_approved", "approved")))
         .group_by(Disbursement.status)).all())
     charts.append(Chart("approvals", _("Payment requests waiting"), [_("Requests")],
                         [(str(DISBURSEMENT.label(s)), [pending.get(s, 0)])
-                         for s in ("requested", "first_approved", "approved")]))
+                         for s in ("requested", "first_approved", "approved")], label_heading=_("Status")))
     return charts
 
 
@@ -260,9 +261,10 @@ def _money_chart(today: date) -> Chart:
     for opens_at, pool in db.session.execute(
             select(Call.opens_at, Call.budget_pool).where(Call.status != "draft")).all():
         sums[to_local(opens_at).strftime("%Y-%m")][0] += pool
+    confirmed = func.coalesce(Award.confirmed_at, Award.decided_at)
     for confirmed_at, amount in db.session.execute(
-            select(Award.confirmed_at, func.sum(Award.amount)).where(Award.status == "confirmed")
-            .group_by(Award.confirmed_at)).all():
+            select(confirmed, func.sum(Award.amount)).where(Award.status == "confirmed")
+            .group_by(confirmed)).all():
         if confirmed_at is not None:
             sums[to_local(confirmed_at).strftime("%Y-%m")][1] += Decimal(amount or 0)
     for paid_on, amount in db.session.execute(
@@ -272,7 +274,7 @@ def _money_chart(today: date) -> Chart:
         sums[_as_date(paid_on).strftime("%Y-%m")][2] += Decimal(amount or 0)
     rows = [(m, [quantize(v) for v in sums[m]]) for m in months if m in sums]
     return Chart("money", _("Money by month: pool, awarded, paid"), [_("Budget pool"), _("Awarded"), _("Paid")],
-                 rows, money=True)
+                 rows, money=True, label_heading=_("Month"))
 
 
 def for_user(actor: User) -> Dashboard:

@@ -71,7 +71,8 @@ def review_counts(call_ids: list[int]) -> dict[int, dict[str, int]]:
         .group_by(Proposal.call_id)).all()
     out = {i: {"expected": 0, "done": 0, "outstanding": 0} for i in call_ids}
     for call_id, expected, done in rows:
-        out[call_id] = {"expected": int(expected), "done": int(done or 0), "outstanding": int(expected) - int(done or 0)}
+        done = int(done or 0)
+        out[call_id] = {"expected": int(expected), "done": done, "outstanding": int(expected) - done}
     return out
 
 

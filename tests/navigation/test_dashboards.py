@@ -34,7 +34,7 @@ def test_staff_todo_lists_what_waits_with_counts(app):
 def test_staff_dashboard_page_shows_the_todo_list(login):
     w = build()
     html = login(w.staff).get("/dashboard").get_data(as_text=True)
-    item = re.search(r'id="todo-reviews-%d">(.*?)</li>' % w.call.id, html, re.S).group(1)
+    item = re.search(rf'id="todo-reviews-{w.call.id}">(.*?)</li>', html, re.S).group(1)
     assert '<span class="count urgent">3</span>' in item
     assert f'href="/panel/calls/{w.call.id}/assignments"' in item
     assert 'id="todo-organisations"' in html and 'href="/organisations/?status=pending"' in html
@@ -61,7 +61,7 @@ def test_new_organisation_sees_open_calls_with_deadlines_and_start_buttons(login
     create_call(title="已截止征集", status="closed")
     client = login(create_applicant(org))
     html = client.get("/dashboard").get_data(as_text=True)
-    row = re.search(r'id="open-call-%d">(.*?)</li>' % call.id, html, re.S).group(1)
+    row = re.search(rf'id="open-call-{call.id}">(.*?)</li>', html, re.S).group(1)
     assert "开放征集A" in row and f'href="/proposals/calls/{call.id}/new"' in row
     assert "已截止征集" not in html
 
@@ -102,7 +102,7 @@ def test_staff_dashboard_statements_do_not_grow_with_the_data(login):
     create_call()
     few = _count(client)
     build()
-    for i in range(4):
+    for _i in range(4):
         call = create_call(status="closed")
         create_proposal(call, status="submitted")
         create_org(status="pending")

@@ -47,7 +47,8 @@ def build() -> World:
     today = local_today()
     staff = create_user("staff", name="王晓燕", email="hub-staff@example.org")
     finance = create_user("finance", name="财务科", email="hub-finance@example.org")
-    call = create_call(title="2027年度社区治理公益创投", status="decided", review_deadline=now_utc() + timedelta(days=3))
+    call = create_call(title="2027年度社区治理公益创投", status="decided",
+                       review_deadline=now_utc() + timedelta(days=3))
     org = create_org(name="嘉兴市乐龄社工服务中心")
     applicant = create_applicant(org, email="hub-applicant@example.org", name="李娜")
     create_proposal(call, org, status="draft", title="草稿项目")
