@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import log_in, log_out
-from tests.factories import PASSWORD, create_user
+from tests.factories import PASSWORD, create_call, create_proposal, create_user
 from tests.navigation.world import build
 
 NAV_LINES = """() => {
@@ -46,7 +46,7 @@ def test_hub_dashboards_and_breadcrumbs(page, shot, lang):
     w = build()
     log_in(page, "hub-staff@example.org", PASSWORD)
     _set_language(page, lang)
-    assert page.inner_text("#todo-reviews-%d .count" % w.call.id) == "3"
+    assert page.inner_text(f"#todo-reviews-{w.call.id} .count") == "3"
     assert page.is_visible("#chart-reviews svg") and page.is_visible("#chart-reviews table")
     shot(page, f"navigation-03-staff-dashboard-{lang}")
     page.click(f"#todo-screen-{w.call.id} a")
@@ -69,7 +69,12 @@ def test_hub_dashboards_and_breadcrumbs(page, shot, lang):
     shot(page, f"navigation-05-reviewer-dashboard-{lang}")
     log_out(page)
 
+    fresh = create_call(title="2027年度助老服务项目征集", max_proposals_per_org=1)
+    full = create_call(title="2027年度青少年服务项目征集", max_proposals_per_org=1)
+    create_proposal(full, w.applicant.organisation, status="draft", title="青少年成长营")
     log_in(page, "hub-applicant@example.org", PASSWORD)
     _set_language(page, lang)
-    assert page.is_visible("#open-calls")
+    assert page.is_visible(f"#open-call-{fresh.id} a.start-proposal")
+    assert page.locator(f"#open-call-{full.id} a.start-proposal").count() == 0
+    assert page.is_visible(f"#open-call-{full.id} .limit-reached")
     shot(page, f"navigation-06-applicant-dashboard-{lang}")
