@@ -78,6 +78,14 @@ def _untitled(title: str | None) -> str:
     return title or _("(untitled draft)")
 
 
+def _proposal_title(c: Context) -> str:
+    """The proposal's title as this viewer may see it: masked on blind calls (services.redaction)."""
+    from grants.services import redaction
+
+    shown = c.shown if c.shown is not None else redaction.for_viewer(c.user, c.proposal)
+    return _untitled(shown.title)
+
+
 def _call(c: Context):
     if c.call is not None:
         return c.call
@@ -144,13 +152,13 @@ REGISTRY: dict[str, Crumb] = {
     "proposals.index": crumb("main.dashboard", _l("Our proposals")),
     "proposals.new": crumb("public.call", _l("Start a proposal")),
     "proposals.detail": crumb(lambda c: "proposals.screening" if c.is_staff else "proposals.index",
-                              lambda c: _untitled(c.proposal.title)),
+                              _proposal_title),
     "proposals.edit": crumb("proposals.detail", _l("Edit")),
     # expert review
     "panel.queue": crumb("main.dashboard", _l("My review queue")),
     "panel.declare": crumb("panel.queue", _l("Conflict of interest")),
     "reviews.review": crumb(lambda c: "panel.queue" if permissions.is_reviewer(c.user) else "proposals.detail",
-                            lambda c: _untitled(c.proposal.title)),
+                            _proposal_title),
     # contracts
     "contracts.index": crumb("main.dashboard", _l("Contracts")),
     "contracts.detail": crumb(lambda c: "contracts.call" if c.is_staff else "contracts.index", _contract_label),
