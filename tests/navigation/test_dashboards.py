@@ -117,3 +117,18 @@ def test_applicant_dashboard_statements_do_not_grow_with_open_calls(login):
     for _i in range(5):
         create_proposal(create_call(), org, status="draft")
     assert _count(client) == few
+
+
+def test_reviewer_dashboard_statements_do_not_grow_with_assignments(login):
+    from tests.factories_panel import create_assignment, create_reviewer
+
+    reviewer = create_reviewer()
+    client = login(reviewer)
+    call = create_call(status="closed")
+    create_assignment(create_proposal(call, status="screened_in"), reviewer, status="cleared")
+    few = _count(client)
+    for _i in range(4):
+        other = create_call(status="closed")
+        create_assignment(create_proposal(other, status="screened_in"), reviewer, status="assigned")
+        create_assignment(create_proposal(call, status="screened_in"), reviewer, status="cleared")
+    assert _count(client) == few
