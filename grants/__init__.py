@@ -51,12 +51,13 @@ def create_app(config=None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from grants import cli, errors, security, templating
+    from grants import cli, errors, navigation, security, templating
 
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     templating.init_app(app)
+    navigation.init_app(app)
     return app
 
 

@@ -11,6 +11,7 @@ from grants.models import Call
 from grants.models.call import CALL_STATUSES
 from grants.services import ServiceError
 from grants.services import calls as service
+from grants.services import hub as hub_service
 from grants.services.audit import history
 from grants.views import apply_field_errors, get_or_404, paginate, refuse
 from grants.workflows import CALL
@@ -61,7 +62,8 @@ def new():
 @bp.route("/<int:call_id>")
 def detail(call_id):
     call = get_or_404(Call, call_id)
-    return render_template("calls/detail.html", call=call, counts=service.proposal_counts(call),
+    hub = hub_service.for_call(call)
+    return render_template("calls/detail.html", call=call, hub=hub, counts=hub.proposals,
                            events=history(call), next_steps=permissions.call_next_steps(current_user, call))
 
 

@@ -94,7 +94,9 @@ def new(call_id):
     ))
     return render_template("proposals/new.html", call=call, org=org, form=form, existing=existing,
                            failures=eligibility_check(call, org, local_today()),
-                           accepting=service._accepting(call, now_utc()))
+                           accepting=service._accepting(call, now_utc()),
+                           limit_reached=service.limit_reached(call, len(existing)),
+                           limit_message=service.limit_message(call))
 
 
 @bp.route("/<int:proposal_id>")

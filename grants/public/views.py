@@ -14,6 +14,7 @@ from grants.routing import parse_id
 from grants.services import ServiceError, eligibility
 from grants.services import awards as awards_service
 from grants.services import calls as calls_service
+from grants.services import proposals as proposals_service
 from grants.timeutil import local_today
 from grants.views import get_or_404, paginate
 
@@ -36,7 +37,9 @@ def call(call_id):
     # A logged-in applicant sees at once whether their organisation may apply.
     org = current_user.organisation if permissions.is_applicant(current_user) else None
     failures = eligibility.check(call, org, local_today()) if org is not None and call.status == "open" else None
-    return render_template("public/call.html", call=call, org=org, failures=failures)
+    limit_reached = org is not None and call.status == "open" and not proposals_service.may_start(call, org)
+    return render_template("public/call.html", call=call, org=org, failures=failures, limit_reached=limit_reached,
+                           limit_message=proposals_service.limit_message(call))
 
 
 @bp.route("/calls/<int:call_id>/notice")

@@ -92,6 +92,32 @@ def count_for(call: Call, organisation: Organisation, *, exclude_id: int | None 
     return db.session.scalar(stmt) or 0
 
 
+def limit_reached(call: Call, existing: int) -> bool:
+    """THE rule on how many proposals an organisation may start on a call: `existing` is what
+    `count_for` / `counts_by_call` return. `start()` refuses, and pages hide the start button, by it."""
+    return existing >= (call.max_proposals_per_org or 1)
+
+
+def limit_message(call: Call) -> str:
+    n = call.max_proposals_per_org or 1
+    return _("Your organisation already has %(n)d proposal(s) on this call, the most it may make.", n=n)
+
+
+def counts_by_call(organisation: Organisation, call_ids) -> dict[int, int]:
+    """`count_for` for several calls in one statement."""
+    ids = list(call_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Proposal.call_id, func.count()).where(
+        Proposal.organisation_id == organisation.id, Proposal.call_id.in_(ids)).group_by(Proposal.call_id)).all()
+    found = dict(rows)
+    return {i: int(found.get(i, 0)) for i in ids}
+
+
+def may_start(call: Call, organisation: Organisation) -> bool:
+    return not limit_reached(call, count_for(call, organisation))
+
+
 def _accepting(call: Call, when: datetime) -> bool:
     from grants.services.calls import accepting_at
 
@@ -117,11 +143,8 @@ def start(actor, call: Call, organisation: Organisation, *, now: datetime | None
         raise ServiceError(_("Only members of an organisation can start a proposal for it."))
     if not _accepting(call, now):
         raise ServiceError(_("This call is not accepting proposals now."))
-    limit = call.max_proposals_per_org or 1
-    if count_for(call, organisation) >= limit:
-        raise ServiceError(
-            _("Your organisation already has %(n)d proposal(s) on this call, the most it may make.", n=limit)
-        )
+    if limit_reached(call, count_for(call, organisation)):
+        raise ServiceError(limit_message(call))
     with atomic():
         proposal = Proposal(call_id=call.id, organisation_id=organisation.id, created_by_id=actor.id,
                             status="draft", title="", matching_source="")
