@@ -122,7 +122,7 @@ REGISTRY: dict[str, Crumb] = {
     "organisations.index": crumb("main.dashboard", _l("Organisations"), _staff),
     "organisations.mine": crumb("main.dashboard", _l("My organisation")),
     "organisations.detail": crumb(lambda c: "organisations.index" if c.is_staff else "main.dashboard",
-                                  lambda c: c.org.name),
+                                  lambda c: (c.org or c.disclosure.organisation).name),
     "organisations.edit": crumb("organisations.detail", _l("Edit")),
     "organisation_records.edit": crumb("organisations.detail", _l("Registration records")),
     # public side
@@ -130,6 +130,13 @@ REGISTRY: dict[str, Crumb] = {
     "public.call": crumb("public.calls", _call_title),
     "public.notice": crumb("public.call", _l("Public notice")),
     "public.contracts": crumb("main.index", _l("Contract announcements")),
+    "public_disclosure.projects": crumb("main.index", _l("Funded projects")),
+    "public_disclosure.project": crumb("public_disclosure.projects", lambda c: c.award.proposal.title),
+    "public_disclosure.organisation": crumb("public_disclosure.projects", lambda c: c.org.name),
+    "disclosures.index": crumb("organisations.detail", _l("Annual disclosures")),
+    "disclosures.review_queue": crumb("organisations.index", _l("Annual disclosures to approve"), _staff),
+    "disclosures.edit": crumb("disclosures.index",
+                              lambda c: _("%(year)d annual disclosure", year=c.disclosure.year)),
     "verify.verify": crumb("main.index", _l("Check a contract")),
     # calls: the staff hub of each call and the pages of its stages
     "calls.index": crumb("main.dashboard", _l("Calls"), permissions.can_manage_calls),
@@ -200,6 +207,9 @@ def _url_args(endpoint: str, c: Context) -> dict | None:
                 obj = _call(c) if base == "call" else c[base]
                 if base == "org" and obj is None:
                     obj = c.organisation
+                    if obj is None:  # a record of the organisation's (an annual disclosure, …)
+                        obj = next((o.organisation for o in c._vars.values()
+                                    if isinstance(o, db.Model) and hasattr(o, "organisation_id")), None)
                 value = getattr(obj, "id", None) if obj is not None else None
                 if value is None:
                     value = next((getattr(o, name) for o in c._vars.values()
