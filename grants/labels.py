@@ -87,6 +87,7 @@ OBJECT_TYPE_LABELS = {
     "milestone": _lp("object type", "Milestone"),
     "report": _lp("object type", "Milestone report"),
     "evaluation": _lp("object type", "Evaluation"),
+    "apitoken": _lp("object type", "API token"),
 }
 
 ACTION_LABELS = {
@@ -181,6 +182,8 @@ ACTION_LABELS = {
     "report.detach": _lp("audit action", "Evidence file removed from a report"),
     "report.remind_due_soon": _lp("audit action", "Reminder: report due soon"),
     "report.remind_overdue": _lp("audit action", "Reminder: report overdue"),
+    "api_token.create": _lp("audit action", "API token created"),
+    "api_token.revoke": _lp("audit action", "API token revoked"),
 }
 
 

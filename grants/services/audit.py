@@ -55,6 +55,7 @@ _OBJECTS = {
     "milestone": ("Milestone", None, "title", None, None),
     "report": ("Report", "report", None, None, None),
     "evaluation": ("Evaluation", "evaluation", None, None, None),
+    "apitoken": ("ApiToken", None, "name", None, None),
 }
 
 
