@@ -66,7 +66,8 @@ def document(server_url: str) -> dict:
     }}
 
     def error_response(text):
-        return {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        schema = {"$ref": "#/components/schemas/Error"}
+        return {"description": text, "content": {"application/json": {"schema": schema}}}
 
     return {
         "openapi": "3.1.0",
@@ -86,8 +87,9 @@ def document(server_url: str) -> dict:
         "paths": paths,
         "components": {
             "schemas": schemas,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
-                                           "description": f"Department API token; scopes {READ_PUBLIC}, {READ_PRIVATE}"}},
+            "securitySchemes": {"bearer": {
+                "type": "http", "scheme": "bearer",
+                "description": f"Department API token; scopes {READ_PUBLIC}, {READ_PRIVATE}"}},
             "responses": {
                 "BadRequest": error_response("A filter value that cannot be read"),
                 "Unauthorized": error_response("No token, or an unknown, expired or revoked one"),

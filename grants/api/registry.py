@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from grants.services.api_tokens import READ_PUBLIC, READ_PRIVATE
+from grants.services.api_tokens import READ_PRIVATE, READ_PUBLIC
 
 # -- JSON Schema shorthands for the OpenAPI file (OpenAPI 3.1 uses JSON Schema 2020-12) ---------
 INT = {"type": "integer"}

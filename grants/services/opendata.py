@@ -308,9 +308,10 @@ def ocds_package() -> dict | None:
             "tag": ["award", "contract"] + (["implementation"] if paid_rows else []),
             "initiationType": "tender",
             "language": "zh",
-            "parties": [buyer_party, {**supplier, "identifier": {"scheme": ORG_SCHEME, "id": uscc, "legalName": org_name},
-                                      "address": {"locality": district or config["FUNDER_CITY"], "countryName": "中国"},
-                                      "roles": ["supplier", "tenderer", "payee"]}],
+            "parties": [buyer_party, {
+                **supplier, "identifier": {"scheme": ORG_SCHEME, "id": uscc, "legalName": org_name},
+                "address": {"locality": district or config["FUNDER_CITY"], "countryName": "中国"},
+                "roles": ["supplier", "tenderer", "payee"]}],
             "buyer": buyer_ref,
             "tender": {"id": f"call-{call_id}", "title": call_title, "description": call_description or call_title,
                        "status": "complete", "procurementMethod": "open", "mainProcurementCategory": "services",
