@@ -68,13 +68,14 @@ def _day(value: datetime | date | None) -> str | None:
     return value.isoformat()
 
 
-def _stamp(value: datetime | date | None) -> str | None:
-    """An RFC 3339 date-time in Beijing time (a date becomes its local midnight)."""
+def _stamp(value: datetime | date | None, *, end: bool = False) -> str | None:
+    """An RFC 3339 date-time in Beijing time (a date becomes its local midnight, or its last
+    second with `end`)."""
     if value is None:
         return None
     if isinstance(value, datetime):
         return to_local(value).replace(microsecond=0).isoformat()
-    return f"{value.isoformat()}T00:00:00+08:00"
+    return f"{value.isoformat()}T{'23:59:59' if end else '00:00:00'}+08:00"
 
 
 # -- the fingerprint: one statement says whether anything published may have changed ---------
@@ -290,7 +291,8 @@ def ocds_package() -> dict | None:
         contract = {
             "id": contract_number, "awardID": f"award-{award_id}", "title": title or call_title,
             "description": summary or title or call_title, "status": status, "value": value,
-            "period": {k: _stamp(v) for k, v in (("startDate", starts_on), ("endDate", ends_on)) if v},
+            "period": {k: _stamp(v, end=k == "endDate") for k, v in (("startDate", starts_on), ("endDate", ends_on))
+                       if v},
             "milestones": milestones,
         }
         if signed_on:
