@@ -5,7 +5,7 @@ from datetime import timedelta
 from grants.extensions import db
 from grants.models import ApiToken
 from grants.services.api_tokens import hash_secret
-from grants.timeutil import now_utc
+from grants.timeutil import local_today, now_utc
 from tests.access import OK, ROLES, Rule, only
 
 
@@ -32,7 +32,7 @@ RULES = [
     Rule("api_admin.new", "GET", lambda w: "/admin/api-tokens/new", only(("admin",))),
     Rule("api_admin.new", "POST", lambda w: "/admin/api-tokens/new", only(("admin",)),
          data=lambda w: {"name": "财政局对账", "department": "市财政局", "scopes": ["read:public"],
-                         "expires_on": "2027-06-30"}),
+                         "expires_on": (local_today() + timedelta(days=200)).isoformat()}),
     Rule("api_admin.revoke", "POST", lambda w: f"/admin/api-tokens/{w.api_token.id}/revoke",
          only(("admin",), default=404), data=lambda w: {}),
     Rule("api_admin.calls", "GET", lambda w: "/admin/api-tokens/calls", only(("admin",))),
