@@ -149,6 +149,8 @@ def giving_package() -> dict | None:
     paid = paid_per_award()
     funding = funder()
     vocabulary = f"{prefix}-service-category"
+    categories, org_types = _labels(labels.CATEGORY_LABELS), _labels(labels.ORG_TYPE_LABELS)
+    call_urls: dict[int, str] = {}  # one url_for per call, not per grant
     grants = []
     last = None
     for (award_id, amount, confirmed_at, decided_at, title, summary, category, requested, p_start, p_end,
@@ -166,11 +168,12 @@ def giving_package() -> dict | None:
             "awardDate": _day(awarded_at),
             "recipientOrganization": [{
                 "id": org_id(uscc), "name": org_name, "addressLocality": district or city,
-                "addressCountry": "CN", "organisationType": str(labels.ORG_TYPE_LABELS.get(org_type, org_type)),
+                "addressCountry": "CN", "organisationType": org_types.get(org_type, org_type),
             }],
             "fundingOrganization": [dict(funding)],
             "grantProgramme": [{"code": f"{prefix}-call-{call_id}", "title": call_title,
-                                "url": _url("public.call", call_id=call_id)}],
+                                "url": call_urls.get(call_id) or call_urls.setdefault(
+                                    call_id, _url("public.call", call_id=call_id))}],
             "fromOpenCall": "Yes",
             "beneficiaryLocation": [{"name": district or city, "countryCode": "CN"}],
         }
@@ -184,7 +187,7 @@ def giving_package() -> dict | None:
             grant["plannedDates"] = [event]
         if category:
             grant["classifications"] = [{"vocabulary": vocabulary, "code": category,
-                                         "title": str(labels.CATEGORY_LABELS.get(category, category))}]
+                                         "title": categories.get(category, category)}]
         grants.append(grant)
     return {
         "version": GIVING_VERSION,
@@ -243,8 +246,14 @@ def payments_by_contract() -> dict[int, list]:
         .order_by(Disbursement.contract_id, Disbursement.id))
 
 
-def _milestone_title(number_: int, percentage: int, condition: str, milestone_number: int | None) -> str:
-    when = str(labels.TRANCHE_CONDITION_LABELS.get(condition, condition))
+def _labels(table: dict) -> dict[str, str]:
+    """A label table translated once (a lazy string costs a catalog lookup every time it is read)."""
+    return {code: str(label) for code, label in table.items()}
+
+
+def _milestone_title(number_: int, percentage: int, condition: str, milestone_number: int | None,
+                     conditions: dict[str, str]) -> str:
+    when = conditions.get(condition, condition)
     if condition == "milestone" and milestone_number:
         when = f"{when}（第{milestone_number}个里程碑）"
     return f"第{number_}期拨付（{percentage}%）：{when}"
@@ -266,6 +275,8 @@ def ocds_package() -> dict | None:
         "roles": ["buyer", "procuringEntity", "payer"],
     }
     prefix = f"ocds-{config['OCDS_PREFIX']}"
+    conditions = _labels(labels.TRANCHE_CONDITION_LABELS)
+    source = _url("public.contracts")
     releases = []
     latest = None
     for (contract_id, contract_number, status, version, contract_amount, starts_on, ends_on, signed_on,
@@ -280,7 +291,7 @@ def ocds_package() -> dict | None:
         milestones = []
         for _cid, tranche_id, n, percentage, amount, condition, milestone_number in tranches.get(contract_id, []):
             milestone = {
-                "id": f"tranche-{n}", "title": _milestone_title(n, percentage, condition, milestone_number),
+                "id": f"tranche-{n}", "title": _milestone_title(n, percentage, condition, milestone_number, conditions),
                 "type": "financing", "code": condition,
                 "description": f"本期金额人民币{amount:,.2f}元。",
                 "status": "met" if tranche_id in paid_on_by_tranche else "scheduled",
@@ -299,7 +310,7 @@ def ocds_package() -> dict | None:
             contract["dateSigned"] = _stamp(signed_on)
         if paid_rows:
             contract["implementation"] = {"transactions": [
-                {"id": f"disbursement-{d_id}", "date": _stamp(paid_on), "source": _url("public.contracts"),
+                {"id": f"disbursement-{d_id}", "date": _stamp(paid_on), "source": source,
                  "value": {"amount": number(amount), "currency": "CNY"}, "payer": buyer_ref, "payee": supplier}
                 for _cid, d_id, _tid, amount, paid_on, _paid_at in paid_rows]}
         ocid = f"{prefix}-{contract_number}"
