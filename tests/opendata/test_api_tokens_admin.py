@@ -76,3 +76,22 @@ def test_only_admins_reach_the_token_pages(login):
     client = login(create_user("staff", "finance"))
     assert client.get("/admin/api-tokens/").status_code == 403
     assert client.post("/admin/api-tokens/new", data=FORM).status_code == 403
+
+
+def test_token_list_and_call_log_take_the_same_number_of_statements_for_2_and_20_rows(login):
+    from grants.sqlcount import recorded_statements
+    from tests.opendata.test_api import bearer, make_token
+
+    client = login(create_user("admin"))
+    for i in range(25):
+        make_token("read:public", secret=f"gapi_many-{i}", expires_in=timedelta(days=i + 1))
+        client.get("/api/v1/calls", headers=bearer(f"gapi_many-{i}"))
+    for path in ("/admin/api-tokens/", "/admin/api-tokens/calls"):
+        counts = []
+        for size in (2, 20):
+            db.session.expire_all()
+            with recorded_statements(db.engine) as seen:
+                response = client.get(f"{path}?per_page={size}")
+            assert response.status_code == 200
+            counts.append(len(seen))
+        assert counts[0] == counts[1], (path, counts)
