@@ -1,8 +1,8 @@
 """The OpenAPI 3.1 document of the department API, generated from the registry."""
 from __future__ import annotations
 
-from grants.api.registry import INT, REGISTRY, STR
-from grants.services.api_tokens import READ_PRIVATE, READ_PUBLIC
+from grants.api.registry import INT, STR
+from grants.models.api import READ_PRIVATE, READ_PUBLIC
 from grants.views import MAX_PER_PAGE
 
 ERROR = {"type": "object", "properties": {"error": INT, "message": STR}, "required": ["error", "message"]}
@@ -27,7 +27,7 @@ def _page_schema(ref: str) -> dict:
                            "total": INT, "pages": INT, "next": link, "prev": link}}
 
 
-def document(server_url: str) -> dict:
+def document(server_url: str, resources) -> dict:
     paths: dict = {}
     schemas: dict = {"Error": ERROR}
     paging = [
@@ -35,7 +35,7 @@ def document(server_url: str) -> dict:
         {"name": "per_page", "in": "query", "required": False,
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20}},
     ]
-    for resource in REGISTRY.values():
+    for resource in resources:
         ref = f"#/components/schemas/{resource.schema_name}"
         schemas[resource.schema_name] = resource.schema
         security = [{"bearer": [resource.scope]}]

@@ -1,8 +1,9 @@
 """The department API's resources, declared once: each `Resource` becomes a paginated list
 (`/api/v1/<name>`), optionally an item (`/api/v1/<name>/<id>`), and its part of the OpenAPI file.
 
-Adding an endpoint is one `register(Resource(...))` call in a module imported by
-grants/api/resources.py (before the blueprint is registered), e.g. for spot checks:
+Adding an endpoint is one `register(Resource(...))` call (`grants.api.views.register`) in
+grants/api/resources.py or a module it imports (before the blueprint is registered), e.g. for
+spot checks:
 
     register(Resource(
         name="spot-checks", summary="Spot-check draws and their results",
@@ -18,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from grants.services.api_tokens import READ_PRIVATE, READ_PUBLIC
+from grants.models.api import READ_PRIVATE, READ_PUBLIC
 
 # -- JSON Schema shorthands for the OpenAPI file (OpenAPI 3.1 uses JSON Schema 2020-12) ---------
 INT = {"type": "integer"}
@@ -89,13 +90,11 @@ class Resource:
 REGISTRY: dict[str, Resource] = {}
 
 
-def register(resource: Resource) -> Resource:
+def record(resource: Resource) -> Resource:
+    """Keep `resource` in the registry (grants.api.views.register also adds its routes)."""
     if resource.name in REGISTRY:
         raise ValueError(f"API resource {resource.name!r} registered twice")
     if resource.scope not in (READ_PUBLIC, READ_PRIVATE):
         raise ValueError(f"unknown scope {resource.scope!r}")
     REGISTRY[resource.name] = resource
-    from grants.api.views import add_resource_routes
-
-    add_resource_routes(resource)
     return resource

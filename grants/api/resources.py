@@ -23,11 +23,11 @@ from grants.api.registry import (
     array,
     nullable,
     obj,
-    register,
 )
+from grants.api.views import register
 from grants.extensions import db
 from grants.models import Award, Call, Contract, Disbursement, Organisation, Tranche
-from grants.services.api_tokens import READ_PRIVATE
+from grants.models.api import READ_PRIVATE
 from grants.timeutil import local_today
 
 

@@ -6,6 +6,8 @@ from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from grants.api import openapi as openapi_document
+from grants.api.registry import REGISTRY, Context, record
 from grants.extensions import db
 from grants.routing import parse_id
 from grants.services import api_tokens
@@ -77,8 +79,6 @@ def _filtered(resource):
 
 
 def _context(resource, items):
-    from grants.api.registry import Context
-
     extra = resource.prefetch(items) if resource.prefetch and items else {}
     return Context(private=g.api_token.has_scope(api_tokens.READ_PRIVATE), extra=extra)
 
@@ -121,19 +121,21 @@ def _item_view(resource):
     return view
 
 
-def add_resource_routes(resource) -> None:
+def register(resource):
+    """Publish `resource`: its list (and item) routes, under its scope, in the OpenAPI file."""
+    record(resource)
     slug = resource.name.replace("-", "_")
     bp.add_url_rule(f"/{resource.name}", f"{slug}_list", _list_view(resource))
     if resource.detail:
         bp.add_url_rule(f"/{resource.name}/<int:item_id>", f"{slug}_item", _item_view(resource))
+    return resource
 
 
 @bp.route("/openapi.json")
 def openapi():
     """The OpenAPI 3.1 description of every endpoint (public: it holds no data)."""
-    from grants.api.openapi import document
-
-    response = jsonify(document(current_app.config["BASE_URL"].rstrip("/") + PREFIX))
+    server = current_app.config["BASE_URL"].rstrip("/") + PREFIX
+    response = jsonify(openapi_document.document(server, list(REGISTRY.values())))
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 

@@ -11,6 +11,19 @@ from sqlalchemy.types import JSON
 from grants.extensions import db
 from grants.models.types import UTCDateTime, utcnow
 
+READ_PUBLIC = "read:public"
+READ_PRIVATE = "read:private"
+# A scope and the scopes it includes.
+IMPLIED_SCOPES = {READ_PRIVATE: {READ_PUBLIC}}
+
+
+def implied_scopes(scopes) -> set[str]:
+    out = set()
+    for scope in scopes:
+        out.add(scope)
+        out |= IMPLIED_SCOPES.get(scope, set())
+    return out
+
 
 class ApiToken(db.Model):
     """A bearer token of one department (财政, 审计, 税务 …). Only the SHA-256 of the secret is
@@ -38,8 +51,6 @@ class ApiToken(db.Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])  # noqa: F821
 
     def has_scope(self, scope: str) -> bool:
-        from grants.services.api_tokens import implied_scopes
-
         return scope in implied_scopes(self.scopes or [])
 
     def state(self, now: datetime) -> str:

@@ -22,28 +22,16 @@ from sqlalchemy.orm import joinedload
 
 from grants.extensions import db
 from grants.models import ApiCall, ApiToken
+from grants.models.api import READ_PRIVATE, READ_PUBLIC
 from grants.services import ServiceError, atomic, lock
 from grants.services import audit as audit_service
 from grants.timeutil import end_of_local_day, local_today, now_utc
 
-READ_PUBLIC = "read:public"
-READ_PRIVATE = "read:private"
 SCOPES = {
     READ_PUBLIC: _l("Public records (calls, awards, contracts, payments, organisations)"),
     READ_PRIVATE: _l("Also private fields: grantees' bank accounts and payment references"),
 }
-# A scope and the scopes it includes.
-IMPLIES = {READ_PRIVATE: {READ_PUBLIC}}
 TOKEN_PREFIX = "gapi_"
-
-
-def implied_scopes(scopes) -> set[str]:
-    out = set()
-    for scope in scopes:
-        if scope in SCOPES:
-            out.add(scope)
-            out |= IMPLIES.get(scope, set())
-    return out
 
 
 def hash_secret(secret: str) -> str:

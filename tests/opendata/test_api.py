@@ -97,11 +97,17 @@ def test_nobody_sees_reviewers_or_their_scores(client):
     world = published_world()
     reviewer = create_reviewer(name="评审专家王某某")
     create_review(world["paid"].award.proposal, reviewer, total=87)
+    award = world["paid"].award
+    award.basis = {"rank": 2, "score": "81.25", "totals": ["87.13", "75.37"], "low": "75.37", "high": "87.13"}
+    db.session.commit()
     make_token("read:private")
     seen = "".join(client.get(f"/api/v1/{name}?per_page=200", headers=bearer()).get_data(as_text=True)
                    for name in ("calls", "awards", "contracts", "payments", "organisations", "bank-accounts"))
     assert "评审专家王某某" not in seen and reviewer.email not in seen
     assert "reviewer" not in seen and "criterion" not in seen
+    assert "87.13" not in seen and "75.37" not in seen  # individual review totals stay inside
+    awards = client.get("/api/v1/awards?per_page=200", headers=bearer()).get_json()["data"]
+    assert {"rank": 2, "score": "81.25"}.items() <= next(a for a in awards if a["id"] == award.id).items()
 
 
 def test_the_session_cookie_never_opens_the_api(login):
