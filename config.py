@@ -115,7 +115,17 @@ class Config:
     # Disbursements at or above this amount (yuan) need a second approval by a senior approver.
     SECOND_APPROVAL_THRESHOLD = os.environ.get("SECOND_APPROVAL_THRESHOLD", "100000")
     CONTRACT_PLACE = os.environ.get("CONTRACT_PLACE", "浙江省嘉兴市")
+    # Open data (/open-data/): 360Giving grant ids are `360G-<OPEN_DATA_PREFIX>-…` (the prefix
+    # 360Giving gives a publisher); OCDS ocids are `ocds-<OCDS_PREFIX>-…` (the prefix the Open
+    # Contracting Partnership registers, 6 characters). Organisation ids use the org-id.guide
+    # scheme CN-USCI (统一社会信用代码), so the bureau is CN-USCI-<FUNDER_USCC> unless FUNDER_ORG_ID
+    # says otherwise. OPEN_DATA_LICENSE: the licence both files are published under.
     OPEN_DATA_PREFIX = os.environ.get("OPEN_DATA_PREFIX", "jxmz")
+    OCDS_PREFIX = os.environ.get("OCDS_PREFIX", "jxmz01")
+    FUNDER_ORG_ID = os.environ.get("FUNDER_ORG_ID", "")
+    OPEN_DATA_LICENSE = os.environ.get("OPEN_DATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
+    # Department API (/api/v1/): the longest a token may live, in days.
+    API_TOKEN_MAX_DAYS = _int("API_TOKEN_MAX_DAYS", 366)
     # Public holidays (YYYY-MM-DD, comma separated) skipped when counting working days.
     PUBLIC_HOLIDAYS = os.environ.get("PUBLIC_HOLIDAYS", "")
 

@@ -151,3 +151,12 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public_disclosure_bp, url_prefix="/public")
     app.register_blueprint(disclosures_bp, url_prefix="/organisations")
+    from grants.api import resources  # noqa: F401  (registers the API's resources on its blueprint)
+    from grants.api.admin import bp as api_admin_bp
+    from grants.api.views import PREFIX as API_PREFIX
+    from grants.api.views import bp as api_bp
+    from grants.opendata.views import bp as opendata_bp
+
+    app.register_blueprint(opendata_bp, url_prefix="/open-data")
+    app.register_blueprint(api_bp, url_prefix=API_PREFIX)
+    app.register_blueprint(api_admin_bp, url_prefix="/admin/api-tokens")

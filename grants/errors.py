@@ -27,6 +27,8 @@ def _messages():
 
 
 def _wants_json() -> bool:
+    if request.path.startswith("/api/"):  # the department API answers JSON, errors included
+        return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 

@@ -89,6 +89,7 @@ OBJECT_TYPE_LABELS = {
     "evaluation": _lp("object type", "Evaluation"),
     "annualdisclosure": _lp("object type", "Annual disclosure"),
     "enforcementrecord": _lp("object type", "Enforcement record"),
+    "apitoken": _lp("object type", "API token"),
 }
 
 ACTION_LABELS = {
@@ -190,6 +191,8 @@ ACTION_LABELS = {
     "disclosure.resubmit": _lp("audit action", "Annual disclosure submitted again"),
     "disclosure.approve": _lp("audit action", "Annual disclosure approved and published"),
     "disclosure.return": _lp("audit action", "Annual disclosure returned for changes"),
+    "api_token.create": _lp("audit action", "API token created"),
+    "api_token.revoke": _lp("audit action", "API token revoked"),
 }
 
 # Kinds of enforcement records (执法记录) staff keep besides the 严重违法失信 flag.

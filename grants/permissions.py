@@ -120,6 +120,11 @@ def can_view_outbox(user, config) -> bool:
     return is_admin(user) and bool(config.get("OUTBOX_PAGE"))
 
 
+def can_manage_api_tokens(user) -> bool:
+    """Department API tokens (create, revoke, read the call log): administrators only."""
+    return is_admin(user)
+
+
 # -- review panel (area "panel") ------------------------------------------------------
 REVIEWABLE_PROPOSAL_STATUSES = ("screened_in", "recommended", "awarded", "not_funded")
 

@@ -1,4 +1,5 @@
 """All models, imported here so Alembic and the app see one metadata."""
+from grants.models.api import ApiCall, ApiToken  # noqa: F401
 from grants.models.audit import AuditEvent, OutboxMessage  # noqa: F401
 from grants.models.award import Award, AwardNotice, Objection  # noqa: F401
 from grants.models.call import Call, RubricCriterion, TrancheRule  # noqa: F401

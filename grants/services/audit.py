@@ -57,6 +57,7 @@ _OBJECTS = {
     "evaluation": ("Evaluation", "evaluation", None, None, None),
     "annualdisclosure": ("AnnualDisclosure", "disclosure", None, None, None),
     "enforcementrecord": ("EnforcementRecord", None, None, None, None),
+    "apitoken": ("ApiToken", None, "name", None, None),
 }
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 02:14:21.882158
+Create Date: 2026-11-28 03:19:35.611855
 
 """
 from alembic import op
@@ -126,6 +126,24 @@ def upgrade():
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_annual_inspections_organisation_id_organisations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_annual_inspections')),
     sa.UniqueConstraint('organisation_id', 'year', name='uq_annual_inspections_org_year')
+    )
+    op.create_table('api_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('department', sa.String(length=100), nullable=False),
+    sa.Column('scopes', sa.JSON(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('hint', sa.String(length=12), nullable=False),
+    sa.Column('expires_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('revoked_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.Column('revoked_by_id', sa.Integer(), nullable=True),
+    sa.Column('last_used_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_api_tokens_created_by_id_users')),
+    sa.ForeignKeyConstraint(['revoked_by_id'], ['users.id'], name=op.f('fk_api_tokens_revoked_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
+    sa.UniqueConstraint('token_hash', name='uq_api_tokens_token_hash')
     )
     op.create_table('audit_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -262,6 +280,21 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_roles_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'role', name=op.f('pk_user_roles'))
     )
+    op.create_table('api_calls',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_id', sa.Integer(), nullable=True),
+    sa.Column('at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('method', sa.String(length=10), nullable=False),
+    sa.Column('path', sa.String(length=500), nullable=False),
+    sa.Column('status', sa.Integer(), nullable=False),
+    sa.Column('remote_addr', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['token_id'], ['api_tokens.id'], name=op.f('fk_api_calls_token_id_api_tokens')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_calls'))
+    )
+    with op.batch_alter_table('api_calls', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_calls_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_api_calls_token_id'), ['token_id'], unique=False)
+
     op.create_table('award_notices',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('call_id', sa.Integer(), nullable=False),
@@ -988,6 +1021,11 @@ def downgrade():
     op.drop_table('evaluator_assignments')
     op.drop_table('contract_templates')
     op.drop_table('award_notices')
+    with op.batch_alter_table('api_calls', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_calls_token_id'))
+        batch_op.drop_index(batch_op.f('ix_api_calls_at'))
+
+    op.drop_table('api_calls')
     op.drop_table('user_roles')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_messages_status'))
@@ -1011,6 +1049,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_events_at'))
 
     op.drop_table('audit_events')
+    op.drop_table('api_tokens')
     op.drop_table('annual_inspections')
     with op.batch_alter_table('annual_disclosures', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_annual_disclosures_status'))
