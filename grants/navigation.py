@@ -34,6 +34,10 @@ NOT_PAGES = frozenset({
 })
 
 
+# Blueprints that answer JSON only (the department API).
+JSON_BLUEPRINTS = frozenset({"api"})
+
+
 class Context:
     """Template variables and view arguments, by attribute or by key; missing names are None."""
 
@@ -117,6 +121,10 @@ REGISTRY: dict[str, Crumb] = {
     "admin.user_edit": crumb("admin.users", lambda c: c.var("user").name),
     "admin.audit": crumb("main.dashboard", _l("Audit log")),
     "admin.outbox": crumb("main.dashboard", _l("Outbox")),
+    "api_admin.tokens": crumb("main.dashboard", _l("API tokens"), permissions.is_admin),
+    "api_admin.new": crumb("api_admin.tokens", _l("New API token")),
+    "api_admin.calls": crumb("api_admin.tokens", _l("API calls")),
+    "opendata.index": crumb("main.index", _l("Open data")),
     # organisations
     "organisations.register": crumb("main.index", _l("Register an organisation")),
     "organisations.index": crumb("main.dashboard", _l("Organisations"), _staff),
@@ -191,6 +199,8 @@ REGISTRY: dict[str, Crumb] = {
 def is_page(rule) -> bool:
     """An HTML page a user can open: GET, not a home page, not a file/JSON download."""
     if "GET" not in rule.methods or rule.endpoint in HOME_PAGES or rule.endpoint in NOT_PAGES:
+        return False
+    if rule.endpoint.split(".", 1)[0] in JSON_BLUEPRINTS:
         return False
     last = rule.rule.rstrip("/").rsplit("/", 1)[-1]
     return "." not in last
