@@ -145,3 +145,8 @@ def _register_blueprints(app: Flask) -> None:
     from grants.reports.views import bp as reports_bp
 
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    from grants.spotchecks.views import bp as spotchecks_bp
+    from grants.spotchecks.views import public_bp as spotchecks_public_bp
+
+    app.register_blueprint(spotchecks_bp, url_prefix="/spot-checks")
+    app.register_blueprint(spotchecks_public_bp, url_prefix="/public/spot-checks")

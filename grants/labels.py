@@ -87,6 +87,9 @@ OBJECT_TYPE_LABELS = {
     "milestone": _lp("object type", "Milestone"),
     "report": _lp("object type", "Milestone report"),
     "evaluation": _lp("object type", "Evaluation"),
+    "inspector": _lp("object type", "Inspector"),
+    "spotcheckdraw": _lp("object type", "Spot-check draw"),
+    "spotcheckitem": _lp("object type", "Spot-check item"),
 }
 
 ACTION_LABELS = {
@@ -181,6 +184,13 @@ ACTION_LABELS = {
     "report.detach": _lp("audit action", "Evidence file removed from a report"),
     "report.remind_due_soon": _lp("audit action", "Reminder: report due soon"),
     "report.remind_overdue": _lp("audit action", "Reminder: report overdue"),
+    "inspector.add": _lp("audit action", "Inspector added to the pool"),
+    "inspector.activate": _lp("audit action", "Inspector reactivated"),
+    "inspector.deactivate": _lp("audit action", "Inspector deactivated"),
+    "spotcheck.draw": _lp("audit action", "Spot-check draw made"),
+    "spotcheck.result": _lp("audit action", "Spot-check result entered"),
+    "spotcheck.result_change": _lp("audit action", "Spot-check result corrected"),
+    "spotcheck.close": _lp("audit action", "Spot check closed"),
 }
 
 
