@@ -5,6 +5,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Optional
 from wtforms.widgets import DateInput
 
@@ -33,12 +34,13 @@ class ActiveForm(FlaskForm):
 
 
 class DrawForm(FlaskForm):
-    population = ChoiceField(_l("Draw from"), choices=list(POPULATION_LABELS.items()), default="awards")
+    population = ChoiceField(_l("Draw from"), choices=[SelectChoice(k, v) for k, v in POPULATION_LABELS.items()],
+                             default="awards")
     period = StringField(_l("Period"), validators=[DataRequired(_l("Name the period.")), at_most(40)])
     nonce = StringField(_l("Nonce (published; leave empty to generate one)"), validators=[Optional(), at_most(64)])
-    document_rate = PercentField(_l("Document checks (书面检查), % of the population"),
+    document_rate = PercentField(_l("Document checks (书面检查), percentage of the population"),
                                  validators=[DataRequired(_l("Enter a percentage, e.g. 5 or 0.5."))])
-    onsite_rate = PercentField(_l("On-site checks (实地检查), % of the population"),
+    onsite_rate = PercentField(_l("On-site checks (实地检查), percentage of the population"),
                                validators=[DataRequired(_l("Enter a percentage, e.g. 5 or 0.5."))])
     inspectors_per_item = WholeNumberField(_l("Inspectors per item"), low=1, high=MAX_INSPECTORS_PER_ITEM,
                                            validators=[DataRequired(_l("Enter a whole number."))])
@@ -54,7 +56,8 @@ class DrawForm(FlaskForm):
 class ResultForm(FlaskForm):
     findings = TextAreaField(_l("Findings"), validators=[DataRequired(_l("Describe what the check found.")),
                                                          at_most(5000)])
-    rating = ChoiceField(_l("Rating"), choices=list(RATING_LABELS.items()),
+    rating = ChoiceField(_l("Rating"), choices=[SelectChoice("", _l("Choose…"))]
+                         + [SelectChoice(k, v) for k, v in RATING_LABELS.items()],
                          validators=[DataRequired(_l("Choose a rating."))])
     rectification_required = BooleanField(_l("Rectification required (责令整改)"))
     rectification_due_on = DateField(_l("Rectification deadline"), years=(2000, 2100), widget=DateInput(),
@@ -77,7 +80,7 @@ class RerunForm(FlaskForm):
     candidate_ids = TextAreaField(_l("Candidate ids (separated by commas or spaces)"),
                                   validators=[DataRequired(_l("Enter the candidate ids."))])
     nonce = StringField(_l("Nonce"), validators=[DataRequired(_l("Enter the nonce.")), at_most(64)])
-    document_rate = PercentField(_l("Document checks (书面检查), % of the population"),
+    document_rate = PercentField(_l("Document checks (书面检查), percentage of the population"),
                                  validators=[DataRequired(_l("Enter a percentage, e.g. 5 or 0.5."))])
-    onsite_rate = PercentField(_l("On-site checks (实地检查), % of the population"),
+    onsite_rate = PercentField(_l("On-site checks (实地检查), percentage of the population"),
                                validators=[DataRequired(_l("Enter a percentage, e.g. 5 or 0.5."))])
