@@ -24,7 +24,8 @@ RATING_LABELS = {
 
 
 class InspectorForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Give the inspector's name.")), at_most(100)])
+    name = StringField(_l("Inspector's name"),
+                       validators=[DataRequired(_l("Give the inspector's name.")), at_most(100)])
     affiliation = StringField(_l("Affiliation (work unit)"), validators=[Optional(), at_most(200)])
     user_email = StringField(_l("E-mail of the inspector's account, if any"), validators=[Optional(), at_most(254)])
 
