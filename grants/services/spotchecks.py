@@ -44,7 +44,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -303,15 +303,18 @@ def create_draw(actor, *, population: str, period: str, nonce: str = "", documen
         except IntegrityError as exc:
             raise ServiceError(_("There is a draw for this period already; draws cannot be repeated or changed."),
                                {"period": [_("There is a draw for this period already.")]}) from exc
-        for position, target, org, eligible in rows:
-            item = SpotCheckItem(draw_id=draw.id, target_id=target, organisation_id=org.id,
-                                 award_id=target if population == "awards" else None, position=position,
-                                 onsite=target in onsite_ids, eligible_inspector_ids=eligible)
-            db.session.add(item)
-            db.session.flush()
+        # Two batched INSERTs (items, then their inspectors) whatever the sample size.
+        item_ids = dict(db.session.execute(
+            insert(SpotCheckItem).returning(SpotCheckItem.target_id, SpotCheckItem.id),
+            [{"draw_id": draw.id, "target_id": target, "organisation_id": org.id,
+              "award_id": target if population == "awards" else None, "position": position,
+              "onsite": target in onsite_ids, "eligible_inspector_ids": eligible}
+             for position, target, org, eligible in rows]).all())
+        db.session.execute(insert(SpotCheckInspector), [
+            {"item_id": item_ids[target], "inspector_id": inspector_id, "position": n}
+            for _position, target, _org, eligible in rows
             for n, inspector_id in enumerate(pick_inspectors(sample.seed, target, eligible, inspectors_per_item),
-                                             start=1):
-                db.session.add(SpotCheckInspector(item_id=item.id, inspector_id=inspector_id, position=n))
+                                             start=1)])
         record(actor, draw, "spotcheck.draw", data={
             "period": period, "population": population, "seed": sample.seed, "nonce": nonce,
             "candidates": len(sample.candidate_ids), "document": len(sample.document),
