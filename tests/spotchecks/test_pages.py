@@ -187,3 +187,20 @@ def test_draw_and_list_pages_use_a_constant_number_of_statements(login, client):
                 assert client.get(path.format(draw_id)).status_code == 200
             seen[n] = list(statements)
         assert len(seen[20]) == len(seen[200]), "\n---\n".join("\n".join(v) for v in seen.values())
+
+
+def test_draw_lists_use_the_same_number_of_statements_for_2_and_10_rows(login, client):
+    staff = create_user("staff")
+    active_awards(1)
+    create_inspectors(2)
+    for k in range(12):
+        make_draw(staff, period=f"第{k + 1}期", nonce=f"n{k}")
+    login(staff)
+    for path in ("/public/spot-checks/", "/spot-checks/", "/spot-checks/inspectors"):
+        seen = {}
+        for size in (2, 10):
+            db.session.expire_all()
+            with recorded_statements(db.engine) as statements:
+                assert client.get(f"{path}?per_page={size}").status_code == 200
+            seen[size] = list(statements)
+        assert len(seen[2]) == len(seen[10]), "\n---\n".join("\n".join(v) for v in seen.values())
