@@ -160,3 +160,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(opendata_bp, url_prefix="/open-data")
     app.register_blueprint(api_bp, url_prefix=API_PREFIX)
     app.register_blueprint(api_admin_bp, url_prefix="/admin/api-tokens")
+    from grants.spotchecks.views import bp as spotchecks_bp
+    from grants.spotchecks.views import public_bp as spotchecks_public_bp
+
+    app.register_blueprint(spotchecks_bp, url_prefix="/spot-checks")
+    app.register_blueprint(spotchecks_public_bp, url_prefix="/public/spot-checks")

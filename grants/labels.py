@@ -90,6 +90,9 @@ OBJECT_TYPE_LABELS = {
     "annualdisclosure": _lp("object type", "Annual disclosure"),
     "enforcementrecord": _lp("object type", "Enforcement record"),
     "apitoken": _lp("object type", "API token"),
+    "inspector": _lp("object type", "Inspector"),
+    "spotcheckdraw": _lp("object type", "Spot-check draw"),
+    "spotcheckitem": _lp("object type", "Spot-check item"),
 }
 
 ACTION_LABELS = {
@@ -193,6 +196,13 @@ ACTION_LABELS = {
     "disclosure.return": _lp("audit action", "Annual disclosure returned for changes"),
     "api_token.create": _lp("audit action", "API token created"),
     "api_token.revoke": _lp("audit action", "API token revoked"),
+    "inspector.add": _lp("audit action", "Inspector added to the pool"),
+    "inspector.activate": _lp("audit action", "Inspector reactivated"),
+    "inspector.deactivate": _lp("audit action", "Inspector deactivated"),
+    "spotcheck.draw": _lp("audit action", "Spot-check draw made"),
+    "spotcheck.result": _lp("audit action", "Spot-check result entered"),
+    "spotcheck.result_change": _lp("audit action", "Spot-check result corrected"),
+    "spotcheck.close": _lp("audit action", "Spot check closed"),
 }
 
 # Kinds of enforcement records (执法记录) staff keep besides the 严重违法失信 flag.

@@ -316,6 +316,12 @@ def can_screen_proposal(user, proposal) -> bool:
     return PROPOSAL.allows(proposal, "screened_in", user)
 
 
+# -- spot checks (双随机) --------------------------------------------------------------------
+def can_manage_spot_checks(user) -> bool:
+    """The inspector pool, draws and results: staff. Everyone sees draws on the public pages."""
+    return is_staff(user)
+
+
 def step_refusal(workflow, obj, target, user) -> str | None:
     """Why `user` may not take this workflow step now (the text beside a disabled button), or None."""
     return workflow.refusal(obj, target, user)

@@ -19,4 +19,11 @@ from grants.models.milestone import (  # noqa: F401
 from grants.models.organisation import AnnualInspection, Membership, Organisation  # noqa: F401
 from grants.models.proposal import Attachment, BudgetLine, Indicator, Proposal, ProposedMilestone  # noqa: F401
 from grants.models.review import Conflict, CriterionScore, PanelMember, Review, ReviewAssignment, ReviewReminder  # noqa: F401
+from grants.models.spotcheck import (  # noqa: F401
+    Inspector,
+    SpotCheckDraw,
+    SpotCheckInspector,
+    SpotCheckItem,
+    SpotCheckResult,
+)
 from grants.models.user import ROLES, User, UserRole  # noqa: F401

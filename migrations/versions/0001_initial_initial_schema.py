@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 03:19:35.611855
+Create Date: 2026-11-28 03:23:35.559727
 
 """
 from alembic import op
@@ -237,6 +237,22 @@ def upgrade():
     with op.batch_alter_table('enforcement_records', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_enforcement_records_organisation_id'), ['organisation_id'], unique=False)
 
+    op.create_table('inspectors',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('affiliation', sa.String(length=200), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_inspectors_created_by_id_users')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_inspectors_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inspectors'))
+    )
+    with op.batch_alter_table('inspectors', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inspectors_user_id'), ['user_id'], unique=False)
+
     op.create_table('memberships',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -273,6 +289,32 @@ def upgrade():
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_messages_status'), ['status'], unique=False)
 
+    op.create_table('spot_check_draws',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=40), nullable=False),
+    sa.Column('population', sa.String(length=20), nullable=False),
+    sa.Column('draw_date', sa.Date(), nullable=False),
+    sa.Column('nonce', sa.String(length=64), nullable=False),
+    sa.Column('seed', sa.String(length=64), nullable=False),
+    sa.Column('algorithm', sa.String(length=20), nullable=False),
+    sa.Column('document_rate', sa.Numeric(precision=5, scale=2), nullable=False),
+    sa.Column('onsite_rate', sa.Numeric(precision=5, scale=2), nullable=False),
+    sa.Column('inspectors_per_item', sa.Integer(), nullable=False),
+    sa.Column('candidate_ids', sa.JSON(), nullable=False),
+    sa.Column('candidate_count', sa.Integer(), nullable=False),
+    sa.Column('document_count', sa.Integer(), nullable=False),
+    sa.Column('onsite_count', sa.Integer(), nullable=False),
+    sa.Column('pool_ids', sa.JSON(), nullable=False),
+    sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint("population IN ('awards','organisations')", name=op.f('ck_spot_check_draws_population_known')),
+    sa.CheckConstraint('document_rate >= 5 AND document_rate <= 100', name=op.f('ck_spot_check_draws_document_rate_range')),
+    sa.CheckConstraint('inspectors_per_item BETWEEN 1 AND 5', name=op.f('ck_spot_check_draws_inspectors_per_item_range')),
+    sa.CheckConstraint('onsite_rate >= 0.5 AND onsite_rate <= document_rate', name=op.f('ck_spot_check_draws_onsite_rate_range')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_spot_check_draws_created_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_spot_check_draws')),
+    sa.UniqueConstraint('population', 'period', name='uq_spot_check_draws_population_period')
+    )
     op.create_table('user_roles',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
@@ -687,6 +729,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_objections_call_id'), ['call_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_objections_status'), ['status'], unique=False)
 
+    op.create_table('spot_check_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('draw_id', sa.Integer(), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('award_id', sa.Integer(), nullable=True),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('onsite', sa.Boolean(), nullable=False),
+    sa.Column('eligible_inspector_ids', sa.JSON(), nullable=False),
+    sa.CheckConstraint('(award_id IS NULL) OR (award_id = target_id)', name=op.f('ck_spot_check_items_award_is_target')),
+    sa.ForeignKeyConstraint(['award_id'], ['awards.id'], name=op.f('fk_spot_check_items_award_id_awards')),
+    sa.ForeignKeyConstraint(['draw_id'], ['spot_check_draws.id'], name=op.f('fk_spot_check_items_draw_id_spot_check_draws')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_spot_check_items_organisation_id_organisations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_spot_check_items')),
+    sa.UniqueConstraint('draw_id', 'target_id', name='uq_spot_check_items_draw_target')
+    )
+    with op.batch_alter_table('spot_check_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_spot_check_items_award_id'), ['award_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_spot_check_items_draw_id'), ['draw_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_spot_check_items_organisation_id'), ['organisation_id'], unique=False)
+
     op.create_table('contract_versions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contract_id', sa.Integer(), nullable=False),
@@ -751,6 +814,38 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_milestones_contract_id'), ['contract_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_milestones_due_date'), ['due_date'], unique=False)
 
+    op.create_table('spot_check_inspectors',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('inspector_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['inspector_id'], ['inspectors.id'], name=op.f('fk_spot_check_inspectors_inspector_id_inspectors')),
+    sa.ForeignKeyConstraint(['item_id'], ['spot_check_items.id'], name=op.f('fk_spot_check_inspectors_item_id_spot_check_items')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_spot_check_inspectors')),
+    sa.UniqueConstraint('item_id', 'inspector_id', name='uq_spot_check_inspectors_item_inspector')
+    )
+    with op.batch_alter_table('spot_check_inspectors', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_spot_check_inspectors_inspector_id'), ['inspector_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_spot_check_inspectors_item_id'), ['item_id'], unique=False)
+
+    op.create_table('spot_check_results',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('findings', sa.Text(), nullable=False),
+    sa.Column('rating', sa.String(length=30), nullable=False),
+    sa.Column('rectification_required', sa.Boolean(), nullable=False),
+    sa.Column('rectification_due_on', sa.Date(), nullable=True),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.Column('recorded_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint("rating IN ('qualified','basically_qualified','unqualified')", name=op.f('ck_spot_check_results_rating_known')),
+    sa.CheckConstraint('(NOT rectification_required) OR (rectification_due_on IS NOT NULL)', name=op.f('ck_spot_check_results_rectification_has_deadline')),
+    sa.ForeignKeyConstraint(['item_id'], ['spot_check_items.id'], name=op.f('fk_spot_check_results_item_id_spot_check_items')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_spot_check_results_recorded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_spot_check_results')),
+    sa.UniqueConstraint('item_id', name='uq_spot_check_results_item_id')
+    )
     op.create_table('tranches',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contract_id', sa.Integer(), nullable=False),
@@ -916,6 +1011,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_tranches_contract_id'))
 
     op.drop_table('tranches')
+    op.drop_table('spot_check_results')
+    with op.batch_alter_table('spot_check_inspectors', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_spot_check_inspectors_item_id'))
+        batch_op.drop_index(batch_op.f('ix_spot_check_inspectors_inspector_id'))
+
+    op.drop_table('spot_check_inspectors')
     with op.batch_alter_table('milestones', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_milestones_due_date'))
         batch_op.drop_index(batch_op.f('ix_milestones_contract_id'))
@@ -932,6 +1033,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_contract_versions_stored_file_id'))
 
     op.drop_table('contract_versions')
+    with op.batch_alter_table('spot_check_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_spot_check_items_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_spot_check_items_draw_id'))
+        batch_op.drop_index(batch_op.f('ix_spot_check_items_award_id'))
+
+    op.drop_table('spot_check_items')
     with op.batch_alter_table('objections', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_objections_status'))
         batch_op.drop_index(batch_op.f('ix_objections_call_id'))
@@ -1027,6 +1134,7 @@ def downgrade():
 
     op.drop_table('api_calls')
     op.drop_table('user_roles')
+    op.drop_table('spot_check_draws')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_messages_status'))
 
@@ -1036,6 +1144,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_memberships_organisation_id'))
 
     op.drop_table('memberships')
+    with op.batch_alter_table('inspectors', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inspectors_user_id'))
+
+    op.drop_table('inspectors')
     with op.batch_alter_table('enforcement_records', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_enforcement_records_organisation_id'))
 
