@@ -7,6 +7,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from grants.extensions import db
 from grants.models import AuditEvent, Proposal
@@ -227,3 +229,51 @@ def test_amounts_as_chinese_users_write_them_are_saved_exactly(setup, login, typ
     p = _reload(setup.draft)
     assert p.draft_raw is None
     assert p.matching_funds == (Decimal("5000.00") if typed == "0.5万元" else Decimal("50000.00"))
+
+
+def test_the_edit_page_sends_the_same_statements_whatever_the_number_of_rows(setup, login):
+    from grants.models import BudgetLine
+    from grants.sqlcount import recorded_statements
+
+    client = login(setup.user)
+    small = create_proposal(setup.call, setup.org, status="draft")
+    big = create_proposal(setup.call, setup.org, status="draft")
+    big.budget_lines = [BudgetLine(position=i, category="activities", description=f"活动{i}", unit_price=Decimal("10"),
+                                   quantity=Decimal("1"), total=Decimal("10.00"), funded_by="grant")
+                        for i in range(40)]
+    big.draft_raw = {"fields": {"matching_funds": "5w"},
+                     "rows": {"budget_lines": [{"at": 3, "values": {"category": "travel", "description": "差旅",
+                                                                    "unit_price": "abc", "quantity": "1",
+                                                                    "funded_by": "grant"}}]}}
+    db.session.commit()
+    counts = []
+    for proposal in (small, big):
+        db.session.expire_all()
+        with recorded_statements(db.engine) as statements:
+            assert client.get(f"/proposals/{proposal.id}/edit").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+
+
+HYPO = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@HYPO
+@given(typed=st.one_of(st.text(max_size=20), st.sampled_from(["5万", "５万元", "1.2万", "¥5,000.5", "五万", "5w"])))
+def test_what_is_typed_is_either_saved_exactly_or_kept_exactly(setup, login, typed):
+    from grants.money import MoneyError, parse_amount
+    from grants.text import fold
+
+    client = login(setup.user)
+    response = client.post(f"/proposals/{setup.draft.id}/edit", data=full_form(matching_funds=typed))
+    assert response.status_code == 302
+    p = _reload(setup.draft)
+    if not fold(typed):
+        assert p.matching_funds is None and p.draft_raw is None
+        return
+    try:
+        expected = parse_amount(typed)
+    except MoneyError:
+        assert p.matching_funds is None and p.draft_raw["fields"] == {"matching_funds": typed.replace("\x00", "")}
+    else:
+        assert p.matching_funds == expected and p.draft_raw is None
