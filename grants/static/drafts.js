@@ -15,6 +15,7 @@
   var DELAY = 1000 * (parseInt(form.dataset.autosaveSeconds, 10) || 20);
   var statusEl = document.getElementById("autosave-status");
   var timer = null, dirty = false, stopped = false, leaving = false, sending = false;
+  var pending = null; /* a Save/Submit pressed while an autosave was on its way: sent after it */
 
   /* -- amounts: the server's parse_amount, for display only (the server decides) ------------ */
   function fold(text) {
@@ -178,6 +179,7 @@
     }).then(function (r) {
       sending = false;
       var b = r.body || {};
+      window.setTimeout(resubmit, 0);
       if (r.status === 200 && b.ok) {
         var version = form.querySelector('input[name="version"]');
         if (version) version.value = String(b.version);
@@ -195,6 +197,7 @@
       dirty = true;
     }).catch(function () {
       sending = false;
+      window.setTimeout(resubmit, 0);
       dirty = true;
       say(form.dataset.msgFailed, true);
     });
@@ -215,7 +218,23 @@
   form.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("button.add-row")) window.setTimeout(liveBudget, 0);
   });
-  form.addEventListener("submit", function () {
+  /* The page's own Save: wait for an autosave on its way (its answer carries the new version). */
+  function resubmit() {
+    if (!pending) return;
+    var submitter = pending.submitter;
+    pending = null;
+    if (submitter) submitter.removeAttribute("data-confirm"); /* already confirmed once */
+    form.requestSubmit(submitter || undefined);
+  }
+  /* On the document, after app.js's confirmation (registered earlier): a refused one has
+     already prevented the submission. */
+  document.addEventListener("submit", function (event) {
+    if (event.target !== form || event.defaultPrevented) return;
+    if (sending) {
+      event.preventDefault();
+      pending = { submitter: event.submitter || null };
+      return;
+    }
     leaving = true;
     if (timer) { window.clearTimeout(timer); timer = null; }
   });

@@ -106,3 +106,11 @@ def test_two_windows_do_not_overwrite_each_other(page, browser, live_server, qui
     other.locator("#autosave-status").filter(has_text="此草稿已于").wait_for()
     db.session.expire_all()
     assert db.session.get(Proposal, draft.id).title == "第一个窗口的标题"
+
+    # the first window's Save button still works: autosave gave it the new version
+    page.fill("#title", "第一个窗口保存的标题")
+    page.click("#save-draft")
+    page.wait_for_load_state()
+    assert "草稿已保存" in page.content()
+    db.session.expire_all()
+    assert db.session.get(Proposal, draft.id).title == "第一个窗口保存的标题"
