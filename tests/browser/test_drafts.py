@@ -66,6 +66,7 @@ def test_autosave_keeps_a_good_and_a_bad_amount_and_the_total_follows_typing(pag
     assert page.input_value("#matching_funds") == "两万"
     assert "请输入以元为单位的金额" in page.inner_text("#matching_funds-error")
     assert "已保存；有 1 处需要修改" in page.inner_text("#problems")
+    page.evaluate("window.scrollTo(0, 0)")
     shot(page, "drafts-02-after-reload-1280")
 
     # corrected: the mark goes, the matching share is worked out live, the server agrees
