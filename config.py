@@ -55,6 +55,8 @@ class Config:
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "grants@localhost")
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 5)
+    # The proposal form's script saves a changed draft this many seconds after the change.
+    PROPOSAL_AUTOSAVE_SECONDS = _int("PROPOSAL_AUTOSAVE_SECONDS", 20)
     OUTBOX_BACKOFF_SECONDS = _int("OUTBOX_BACKOFF_SECONDS", 60)
     # Show the outbox page to admins (development and demo).
     OUTBOX_PAGE = _bool("OUTBOX_PAGE", True)

@@ -294,6 +294,7 @@ class MultiCheckboxField(SelectMultipleField):
 _MESSAGE_IDS = (
     _l("Enter an amount."),
     _l("Enter an amount in yuan, for example 12345.67."),
+    _l("Enter the amount in digits, for example 50000, 5万 or ¥50,000.00."),
     _l("The amount cannot be negative."),
     _l("Amounts have at most two decimal places (fen)."),
     _l("The amount is too large (at most ¥99,999,999.99)."),

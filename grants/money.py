@@ -5,7 +5,8 @@ the database (see models.types.Money). Floats are refused everywhere.
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 import cn2an
 
@@ -33,17 +34,28 @@ def quantize(value) -> Decimal:
     return to_decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
+# Digits with optional thousands commas (in threes) and optional decimals, once the currency
+# sign, 元 and 万 are taken off.
+_DIGITS = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+")
+# More digits than any acceptable amount has (before the point, after 万 is applied).
+_MAX_WHOLE_DIGITS = 8
+
+
 def parse_amount(text: str | None) -> Decimal:
     """Parse what a person typed into an amount field, exactly (never through a float).
 
-    Accepts '12345', '12,345.6', '¥12,345.60', '￥50,000', full-width digits ('１２３'), a
-    trailing 元, and ten-thousands as Chinese users write them: '5万', '1.2万元' (= 12000.00).
-    Refuses more than two decimals (after 万), negatives, and values over MAX_AMOUNT.
-    Raises MoneyError with an English message id (translated by the caller).
+    Accepts '12345', '12,345.6', '¥12,345.60', '￥50,000', '50000元', full-width digits
+    ('５００００'), and ten-thousands as Chinese users write them: '5万', '5万元', '1.2万'
+    (= 12000.00). Refuses anything else with a reason: Chinese numerals ('五万'), letters
+    ('5w', '1e5'), badly placed commas, more than two decimals (after 万), negatives, and
+    values over MAX_AMOUNT. Raises MoneyError with an English message id (translated by the
+    caller).
     """
     if text is None:
         raise MoneyError("Enter an amount.")
-    cleaned = fold(str(text)).replace(",", "").replace("¥", "").replace(" ", "")
+    cleaned = "".join(fold(str(text)).split())  # full-width folded, all spaces removed
+    if cleaned.startswith("¥"):
+        cleaned = cleaned[1:]
     if cleaned.endswith("元"):
         cleaned = cleaned[:-1]
     scale = 0
@@ -51,22 +63,21 @@ def parse_amount(text: str | None) -> Decimal:
         cleaned, scale = cleaned[:-1], 4
     if not cleaned:
         raise MoneyError("Enter an amount.")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise MoneyError("Enter an amount in yuan, for example 12345.67.") from None
-    if not value.is_finite():
-        raise MoneyError("Enter an amount in yuan, for example 12345.67.")
-    if value < 0:
-        raise MoneyError("The amount cannot be negative.")
-    # Size first: quantizing a huge value (1e30) would overflow the decimal context.
-    if value > MAX_AMOUNT:
+    if cleaned.startswith("-") and _DIGITS.fullmatch(cleaned[1:]):
+        if Decimal(cleaned[1:].replace(",", "")) != 0:
+            raise MoneyError("The amount cannot be negative.")
+        cleaned = cleaned[1:]
+    if not _DIGITS.fullmatch(cleaned):
+        raise MoneyError("Enter the amount in digits, for example 50000, 5万 or ¥50,000.00.")
+    whole, _point, fraction = cleaned.replace(",", "").partition(".")
+    # Digits counted on the text (no rounding by the decimal context can hide one).
+    if len(whole.lstrip("0")) + scale > _MAX_WHOLE_DIGITS:
         raise MoneyError("The amount is too large (at most ¥99,999,999.99).")
-    value = value.scaleb(scale)  # exact: only the exponent changes
-    if value > MAX_AMOUNT:
-        raise MoneyError("The amount is too large (at most ¥99,999,999.99).")
-    if value != value.quantize(FEN, rounding=ROUND_HALF_UP):
+    if len(fraction.rstrip("0")) > 2 + scale:
         raise MoneyError("Amounts have at most two decimal places (fen).")
+    value = Decimal(cleaned.replace(",", "")).scaleb(scale)  # exact: few digits, only the exponent changes
+    if value > MAX_AMOUNT:
+        raise MoneyError("The amount is too large (at most ¥99,999,999.99).")
     return value.quantize(FEN)
 
 

@@ -50,6 +50,10 @@ class Proposal(db.Model):
     amount_requested = mapped_column(Money)
     matching_funds = mapped_column(Money)
     matching_source: Mapped[str] = mapped_column(Text, default="")
+    # What the applicant typed that could not be saved (a draft never loses work): the raw text
+    # of each invalid field and the raw values of each invalid row, shown back with their errors
+    # until corrected. {"fields": {name: text}, "rows": {section: [{"at": n, "values": {…}}]}}
+    draft_raw: Mapped[dict | None] = mapped_column(JSON)
 
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     submission_count: Mapped[int] = mapped_column(Integer, default=0)

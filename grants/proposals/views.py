@@ -1,8 +1,9 @@
 """Proposals: applicant editing and submission, attachments, staff screening and export."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -10,11 +11,12 @@ from grants import permissions
 from grants.exports import spreadsheet, tables
 from grants.extensions import db
 from grants.models import Attachment, Call, Proposal
-from grants.proposals.forms import AttachmentForm, ConfirmForm, ProposalForm, ScreenForm, WithdrawForm
+from grants.proposals.forms import AttachmentForm, ConfirmForm, ProposalForm, ScreenForm, WithdrawForm, draft_form
 from grants.routing import parse_id
 from grants.services import ServiceError, files, redaction
 from grants.services import proposals as service
 from grants.services.eligibility import check as eligibility_check
+from grants.services.proposals import DraftConflict
 from grants.timeutil import local_today, now_utc, to_local
 from grants.views import apply_field_errors, flash_form_errors, flash_refusal, get_or_404, paginate, refuse
 
@@ -49,13 +51,27 @@ def _apply_errors(form, exc: ServiceError) -> dict:
     return sections
 
 
-def _render_edit(proposal, form, *, sections=None, general=None, att_form=None, status=200):
+def _render_edit(proposal, form, *, sections=None, general=None, att_form=None, status=200, draft_notice=False):
     return render_template(
         "proposals/edit.html", proposal=proposal, call=proposal.call, form=form,
         sections=sections or {}, general=general or [], att_form=att_form or AttachmentForm(),
-        confirm_form=ConfirmForm(), files=files, grant_total=service.grant_total,
-        matching_total=service.matching_total,
+        confirm_form=ConfirmForm(), files=files, draft_notice=draft_notice,
+        figures=service.budget_figures(proposal.call, proposal.budget_lines, proposal.amount_requested,
+                                       proposal.matching_funds),
+        limits=service.budget_limits(proposal.call), complete=service.section_completeness(proposal),
+        section_names=[key for key, _fields in service.FORM_SECTIONS],
     ), status
+
+
+def _saved_form(proposal) -> ProposalForm:
+    return draft_form(proposal, required=service.REQUIRED_FIELDS)
+
+
+def _posted_form(proposal) -> ProposalForm:
+    """The posted edit form, checked: its errors mark what cannot be saved (the rest is saved)."""
+    form = ProposalForm(call=proposal.call, required=service.REQUIRED_FIELDS)
+    form.validate_on_submit()
+    return form
 
 
 # -- applicant ----------------------------------------------------------------------------
@@ -125,38 +141,80 @@ def edit(proposal_id):
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
         abort(403)
     if request.method == "GET":
-        form = ProposalForm(obj=proposal, call=proposal.call)
+        form = _saved_form(proposal)
         if request.args.get("check"):
             fields, general = service.problems(proposal)
             exc = ServiceError("", fields)
             sections = _apply_errors(form, exc) if fields else {}
             return _render_edit(proposal, form, sections=sections, general=general)
-        return _render_edit(proposal, form)
-    form = ProposalForm(call=proposal.call)
-    if not form.validate_on_submit():
-        flash(_("Nothing was saved: please correct the marked fields. What you typed is kept below."), "error")
-        return _render_edit(proposal, form, status=422)
+        return _render_edit(proposal, form, draft_notice=bool(proposal.draft_raw))
+    # Every valid field is saved; what cannot be read is kept as typed with its message.
+    form = _posted_form(proposal)
+    data, raw = form.split()
     submitting = request.form.get("action") == "submit"
     try:
         if submitting:
-            service.save_and_submit(current_user, proposal, form.data_for_service())
+            service.save_and_submit(current_user, proposal, data, raw, version=form.posted_version())
         else:
-            service.save_draft(current_user, proposal, form.data_for_service())
+            service.save_draft(current_user, proposal, data, raw, version=form.posted_version())
+    except DraftConflict as exc:
+        flash(exc.message, "error")
+        return _render_edit(proposal, form, status=409)
     except ServiceError as exc:
         if not getattr(exc, "draft_saved", False):
             sections = _apply_errors(form, exc)
             flash(_("Nothing was saved: please correct the marked fields. What you typed is kept below."), "error")
             return _render_edit(proposal, form, sections=sections, status=422)
-        form = ProposalForm(obj=proposal, call=proposal.call)
+        form = _saved_form(proposal)
         sections = _apply_errors(form, exc)
         flash(_("The draft has been saved, but it cannot be submitted yet: please correct the problems shown."),
               "error")
         return _render_edit(proposal, form, sections=sections, general=getattr(exc, "general", []), status=422)
     if not submitting:
-        flash(_("The draft has been saved."), "success")
+        count = form.error_count()
+        if count:
+            flash(ngettext("Saved; %(num)d place needs changing (marked below).",
+                           "Saved; %(num)d places need changing (marked below).", count), "error")
+        else:
+            flash(_("The draft has been saved."), "success")
         return redirect(url_for("proposals.edit", proposal_id=proposal.id))
     flash(_("The proposal has been submitted. A confirmation has been sent to your organisation's users."), "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+
+
+@bp.route("/<int:proposal_id>/autosave", methods=["POST"])
+@login_required
+def autosave(proposal_id):
+    """The edit form sent by the page's script (every ~20 s after a change, and on leaving):
+    saved as the Save button saves it; the answer is JSON for the page to show."""
+    proposal = _visible_or_404(proposal_id)
+    if not permissions.can_edit_proposal(current_user, proposal):
+        if proposal.organisation_id in current_user.organisation_ids and proposal.status != "draft":
+            return jsonify(ok=False, message=_("Only a draft can be changed.")), 409
+        abort(403)
+    form = _posted_form(proposal)
+    data, raw = form.split()
+    try:
+        service.save_draft(current_user, proposal, data, raw, version=form.posted_version())
+    except DraftConflict as exc:
+        return jsonify(ok=False, conflict=True, message=exc.message), 409
+    except ServiceError as exc:
+        return jsonify(ok=False, message=exc.message,
+                       errors={k: [str(m) for m in v] for k, v in exc.field_errors.items()}), 422
+    at = to_local(proposal.updated_at).strftime("%H:%M")
+    count = form.error_count()
+    figures = service.budget_figures(proposal.call, proposal.budget_lines, proposal.amount_requested,
+                                     proposal.matching_funds)
+    return jsonify(
+        ok=True, version=proposal.version, saved_at=at, count=count,
+        message=(ngettext("Saved automatically at %(at)s; %(num)d place needs changing.",
+                          "Saved automatically at %(at)s; %(num)d places need changing.", count, at=at)
+                 if count else _("Saved automatically at %(at)s", at=at)),
+        errors=form.field_errors(), sections=service.section_completeness(proposal),
+        figures={k: (None if v is None else str(v)) for k, v in figures.items()},
+        problems_html=render_template("proposals/_problems.html", form=form, general=[], sections={},
+                                      draft_notice=True),
+    )
 
 
 @bp.route("/<int:proposal_id>/submit", methods=["POST"])
@@ -240,7 +298,7 @@ def upload(proposal_id):
         else:
             flash(_("The file has been attached."), "success")
             return redirect(url_for("proposals.edit", proposal_id=proposal.id) + "#attachments")
-    return _render_edit(proposal, ProposalForm(obj=proposal, call=proposal.call), att_form=att_form, status=422)
+    return _render_edit(proposal, _saved_form(proposal), att_form=att_form, status=422)
 
 
 def _attachment_or_404(proposal, attachment_id) -> Attachment:

@@ -39,6 +39,9 @@ SCALAR_FIELDS = (
 )
 # Required at submission (text fields must not be blank).
 REQUIRED_TEXT = ("title", "summary", "need_analysis", "objectives", "beneficiaries", "activities")
+# Marked as required on the form (the rows: at least one indicator, budget line and milestone).
+REQUIRED_FIELDS = REQUIRED_TEXT + ("category", "beneficiary_count", "start_date", "end_date", "amount_requested",
+                                   "matching_funds")
 # Statuses the screening list shows (drafts stay private to the organisation).
 SCREENING_STATUSES = ("submitted", "withdrawn", "screened_in", "screened_out", "recommended", "awarded", "not_funded")
 # Submitted and later: these count against the call's maximum per organisation at submission.
@@ -77,6 +80,37 @@ def grant_total(proposal) -> Decimal:
 
 def matching_total(proposal) -> Decimal:
     return _sum(proposal.budget_lines, "matching")
+
+
+# The budget category whose share of the grant a call caps (Call.max_personnel_share).
+CAPPED_CATEGORY = "personnel"
+PCT = Decimal("0.01")
+
+
+def budget_limits(call: Call) -> dict:
+    """The call's money rules, as the edit page exposes them (data attributes) to its live check."""
+    return {"cap": f"{call.per_project_cap:.2f}", "min_matching_share": f"{call.min_matching_share:.2f}",
+            "max_share": f"{call.max_personnel_share:.2f}", "capped_category": CAPPED_CATEGORY}
+
+
+def budget_figures(call: Call, lines, requested: Decimal | None, matching: Decimal | None) -> dict:
+    """The budget's totals and shares against the call's rules: what submission checks and what
+    the edit page shows (percentages to two places, Decimal's half-even rounding).
+
+    matching share = matching funds ÷ (amount requested + matching funds);
+    capped share = grant lines of the capped category (personnel) ÷ amount requested.
+    """
+    grant, match = _sum(lines, "grant"), _sum(lines, "matching")
+    figures = {"grant_total": grant, "matching_total": match, "matching_share": None, "capped_share": None,
+               "over_cap": requested is not None and requested > call.per_project_cap,
+               "matching_low": False, "capped_high": False}
+    if requested is not None and requested > 0 and matching is not None:
+        share = (matching * 100 / (requested + matching)).quantize(PCT)
+        figures["matching_share"], figures["matching_low"] = share, share < call.min_matching_share
+        if lines:
+            capped = (_sum(lines, "grant", CAPPED_CATEGORY) * 100 / requested).quantize(PCT)
+            figures["capped_share"], figures["capped_high"] = capped, capped > call.max_personnel_share
+    return figures
 
 
 
@@ -171,8 +205,31 @@ def _validate_rows(data: dict) -> dict:
     return errors
 
 
-def save_draft(actor, proposal: Proposal, data: dict) -> Proposal:
-    """Store what the applicant typed (formats already checked by the form); nothing is required."""
+class DraftConflict(ServiceError):
+    """The draft was saved elsewhere (another window, a colleague) after this form was loaded."""
+
+    conflict = True
+
+    def __init__(self, proposal: Proposal):
+        super().__init__(_("This draft was changed elsewhere (another window or a colleague) at %(at)s, after "
+                           "you opened it. Your changes here have not been saved: copy what you need, then "
+                           "reload the page.", at=to_local(proposal.updated_at).strftime("%H:%M")))
+
+
+# The value a field holds while what was typed into it cannot be saved.
+_EMPTY = {name: "" for name in REQUIRED_TEXT + ("matching_source",)}
+
+
+def save_draft(actor, proposal: Proposal, data: dict, raw: dict | None = None, *, version: int | None = None,
+               now: datetime | None = None) -> Proposal:
+    """Store a draft in one transaction: the valid values in `data` (formats checked by the form;
+    nothing is required), and in `raw` the typed text of what could not be read
+    ({"fields": {name: text}, "rows": {section: [{"at": n, "values": {…}}]}}), kept until
+    corrected. Each field in raw["fields"] is emptied: the proposal holds only what is valid.
+
+    `version` is the proposal version the form was loaded with: if the draft was saved since,
+    DraftConflict is raised and nothing is written (never overwrite someone else's save).
+    """
     _require_member(actor, proposal)
     if proposal.status != "draft":
         raise ServiceError(_("Only a draft can be changed. Withdraw the proposal first to change it."))
@@ -185,7 +242,19 @@ def save_draft(actor, proposal: Proposal, data: dict) -> Proposal:
         errors.setdefault("category", []).append(_("Choose one of the call's categories."))
     if errors:
         raise ServiceError(_("Please correct the marked fields."), errors)
+    raw = {"fields": dict((raw or {}).get("fields") or {}),
+           "rows": {k: list(v) for k, v in ((raw or {}).get("rows") or {}).items() if v}}
     with atomic():
+        lock(proposal)
+        if proposal.status != "draft":
+            raise ServiceError(_("Only a draft can be changed. Withdraw the proposal first to change it."))
+        if version is not None and version != proposal.version:
+            raise DraftConflict(proposal)
+        for name in raw["fields"]:
+            if name in SCALAR_FIELDS:
+                setattr(proposal, name, _EMPTY.get(name))
+        proposal.draft_raw = raw if (raw["fields"] or raw["rows"]) else None
+        proposal.updated_at = now or now_utc()  # always a new version, even if only rows changed
         for name in SCALAR_FIELDS:
             if name in data:
                 value = data[name]
@@ -213,17 +282,24 @@ def save_draft(actor, proposal: Proposal, data: dict) -> Proposal:
                                   deliverable=(row.get("deliverable") or "").strip())
                 for i, row in enumerate(data["milestones"])
             ]
-        record(actor, proposal, "proposal.save_draft")
+        record(actor, proposal, "proposal.save_draft",
+               data={"unsaved": sorted(raw["fields"]) + sorted(raw["rows"])} if proposal.draft_raw else None)
     return proposal
 
 
 # -- submission checks -------------------------------------------------------------------
-def problems(proposal: Proposal, now: datetime | None = None) -> tuple[dict, list[str]]:
-    """Every reason the proposal cannot be submitted now: (field -> messages, general messages)."""
-    now = now or now_utc()
-    call, org = proposal.call, proposal.organisation
+def unsaved(proposal: Proposal) -> tuple[set, set]:
+    """(fields, row sections) holding typed values that could not be saved (Proposal.draft_raw)."""
+    raw = proposal.draft_raw or {}
+    return set(raw.get("fields") or {}), {name for name, rows in (raw.get("rows") or {}).items() if rows}
+
+
+def field_problems(proposal: Proposal) -> dict:
+    """What stops submission in the proposal's own content (field -> messages); no queries
+    beyond the proposal's call and rows. A field whose typed value could not be saved is
+    reported by the form with its own message, not here."""
+    call = proposal.call
     fields: dict = {}
-    general: list[str] = []
 
     def add(name, message):
         fields.setdefault(name, []).append(message)
@@ -260,9 +336,10 @@ def problems(proposal: Proposal, now: datetime | None = None) -> tuple[dict, lis
                 add("milestones", _("Milestone %(n)d is due outside the project term.", n=i + 1))
 
     requested, matching = proposal.amount_requested, proposal.matching_funds
+    figures = budget_figures(call, proposal.budget_lines, requested, matching)
     if requested is None or requested <= 0:
         add("amount_requested", _("Enter the amount requested (more than zero)."))
-    elif requested > call.per_project_cap:
+    elif figures["over_cap"]:
         add("amount_requested", _("The amount requested is above this call's cap of %(cap)s.",
                                   cap=format_yuan(call.per_project_cap)))
     if matching is None:
@@ -271,26 +348,53 @@ def problems(proposal: Proposal, now: datetime | None = None) -> tuple[dict, lis
         add("matching_source", _("Say where the matching funds come from."))
     if not proposal.budget_lines:
         add("budget_lines", _("Add the budget lines."))
-    if requested is not None and requested > 0 and matching is not None:
-        share = (matching * 100 / (requested + matching)).quantize(Decimal("0.01"))
-        if share < call.min_matching_share:
-            add("matching_funds", _("Matching funds are %(share)s%% of the project budget; this call requires at "
-                                    "least %(min)s%%.", share=share, min=call.min_matching_share))
-        if proposal.budget_lines:
-            personnel = _sum(proposal.budget_lines, "grant", "personnel")
-            pshare = (personnel * 100 / requested).quantize(Decimal("0.01"))
-            if pshare > call.max_personnel_share:
-                add("budget_lines", _("Personnel costs are %(share)s%% of the grant; this call allows at most "
-                                      "%(max)s%%.", share=pshare, max=call.max_personnel_share))
+    if figures["matching_low"]:
+        add("matching_funds", _("Matching funds are %(share)s%% of the project budget; this call requires at "
+                                "least %(min)s%%.", share=figures["matching_share"], min=call.min_matching_share))
+    if figures["capped_high"]:
+        add("budget_lines", _("Personnel costs are %(share)s%% of the grant; this call allows at most "
+                              "%(max)s%%.", share=figures["capped_share"], max=call.max_personnel_share))
     if proposal.budget_lines:
-        grant_sum, matching_sum = grant_total(proposal), matching_total(proposal)
+        grant_sum, matching_sum = figures["grant_total"], figures["matching_total"]
         if requested is not None and grant_sum != requested:
             add("amount_requested", _("The budget lines paid by the grant add up to %(sum)s, not %(req)s.",
                                       sum=format_yuan(grant_sum), req=format_yuan(requested)))
         if matching is not None and matching_sum != matching:
             add("matching_funds", _("The budget lines paid from matching funds add up to %(sum)s, not %(m)s.",
                                     sum=format_yuan(matching_sum), m=format_yuan(matching)))
+    bad_fields, _bad_rows = unsaved(proposal)
+    return {name: messages for name, messages in fields.items() if name not in bad_fields}
 
+
+# The long form's sections (index entries) and the fields each one holds.
+FORM_SECTIONS = (
+    ("project", ("title", "category", "summary", "need_analysis", "objectives", "beneficiaries",
+                 "beneficiary_count", "activities", "start_date", "end_date")),
+    ("indicators", ("indicators",)),
+    ("budget", ("budget_lines", "amount_requested", "matching_funds", "matching_source")),
+    ("milestones", ("milestones",)),
+)
+
+
+def section_completeness(proposal: Proposal) -> dict[str, bool]:
+    """Section -> ready for submission, judged by the same checks as submission (field_problems)
+    plus the values that could not be saved."""
+    fields = field_problems(proposal)
+    bad_fields, bad_rows = unsaved(proposal)
+    blocked = set(fields) | bad_fields | bad_rows
+    return {key: not blocked.intersection(names) for key, names in FORM_SECTIONS}
+
+
+def problems(proposal: Proposal, now: datetime | None = None) -> tuple[dict, list[str]]:
+    """Every reason the proposal cannot be submitted now: (field -> messages, general messages)."""
+    now = now or now_utc()
+    call, org = proposal.call, proposal.organisation
+    fields = field_problems(proposal)
+    general: list[str] = []
+    bad_fields, bad_rows = unsaved(proposal)
+    if bad_fields or bad_rows:
+        general.append(_("Some of what was typed could not be saved (marked on the form): correct it before "
+                         "submitting."))
     if not _accepting(call, now):
         general.append(_("The call is not accepting proposals now (closing time %(closes)s, Beijing time).",
                          closes=to_local(call.closes_at).strftime("%Y-%m-%d %H:%M:%S")))
@@ -372,7 +476,8 @@ def submit(actor, proposal: Proposal, *, now: datetime | None = None) -> Proposa
     return proposal
 
 
-def save_and_submit(actor, proposal: Proposal, data: dict, *, now: datetime | None = None) -> Proposal:
+def save_and_submit(actor, proposal: Proposal, data: dict, raw: dict | None = None, *, version: int | None = None,
+                    now: datetime | None = None) -> Proposal:
     """Save what the applicant typed, then submit it: the one deliberate two-transaction step.
 
     The draft is saved and committed first, so that a refused submission never loses what was
@@ -381,7 +486,7 @@ def save_and_submit(actor, proposal: Proposal, data: dict, *, now: datetime | No
     (nothing was written); a refusal of the submission raises it with `draft_saved = True`.
     """
     try:
-        save_draft(actor, proposal, data)
+        save_draft(actor, proposal, data, raw, version=version, now=now)
     except ServiceError as exc:
         exc.draft_saved = False
         raise

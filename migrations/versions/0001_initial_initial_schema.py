@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 03:23:35.559727
+Create Date: 2026-11-28 03:23:44.680887
 
 """
 from alembic import op
@@ -414,6 +414,7 @@ def upgrade():
     sa.Column('amount_requested', grants.models.types.Money(), nullable=True),
     sa.Column('matching_funds', grants.models.types.Money(), nullable=True),
     sa.Column('matching_source', sa.Text(), nullable=False),
+    sa.Column('draft_raw', sa.JSON(), nullable=True),
     sa.Column('submitted_at', grants.models.types.UTCDateTime(), nullable=True),
     sa.Column('submission_count', sa.Integer(), nullable=False),
     sa.Column('snapshot', sa.JSON(), nullable=True),

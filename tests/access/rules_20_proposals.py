@@ -32,6 +32,8 @@ RULES = [
     Rule("proposals.edit", "GET", lambda w: f"/proposals/{w.p_draft.id}/edit", _own()),
     Rule("proposals.edit", "POST", lambda w: f"/proposals/{w.p_draft.id}/edit", _own(),
          data=lambda w: {"title": "改过的标题", "action": "save"}),
+    Rule("proposals.autosave", "POST", lambda w: f"/proposals/{w.p_draft.id}/autosave", _own(),
+         data=lambda w: {"title": "自动保存的标题"}),
     Rule("proposals.submit", "POST", lambda w: f"/proposals/{w.p_draft.id}/submit", _own(), data=lambda w: {}),
     Rule("proposals.withdraw", "POST", lambda w: f"/proposals/{w.p_submitted.id}/withdraw", _own(),
          data=lambda w: {"reason": "需要修改"}),

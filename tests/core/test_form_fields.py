@@ -89,7 +89,7 @@ def test_bad_input_gets_one_chinese_message_and_is_shown_back(app, field, text, 
 
 def test_messages_follow_the_language(app):
     _form, errors = _post(app, lang="en", money="五万")
-    assert errors["money"] == ["Enter an amount in yuan, for example 12345.67."]
+    assert errors["money"] == ["Enter the amount in digits, for example 50000, 5万 or ¥50,000.00."]
 
 
 def test_empty_input_is_no_value_and_no_error(app):

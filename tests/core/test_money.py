@@ -69,7 +69,7 @@ def test_parse_amount_accepts_what_people_type(text, expected):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("-1", "negative"), ("1.001", "two decimal"), ("1e20", "too large"), ("abc", "for example"),
+    ("-1", "negative"), ("1.001", "two decimal"), ("1e20", "for example"), ("abc", "for example"),
     ("", "Enter an amount"), ("NaN", "for example"), ("Infinity", "for example"),
 ])
 def test_parse_amount_refuses_with_a_reason(text, message):
@@ -135,3 +135,46 @@ def test_any_amount_written_in_a_chinese_style_parses_back_exactly(fen, style):
     text = style.format(plain=f"{amount:f}", grouped=f"{amount:,.2f}", wan=f"{amount.scaleb(-4):f}",
                         full=f"{amount:,.2f}".translate(_FULL_WIDTH))
     assert parse_amount(text) == amount
+
+
+# Issue 9.2: the amount table of the brief, one parser for every amount field.
+@pytest.mark.parametrize("text, expected", [
+    ("5万", "50000.00"), ("5万元", "50000.00"), ("1.2万", "12000.00"), ("￥50,000", "50000.00"),
+    ("¥50,000.00", "50000.00"), ("50000元", "50000.00"), ("５００００", "50000.00"), ("¥ 5 万", "50000.00"),
+    ("1,234,567.89", "1234567.89"), ("0.5", "0.50"), ("-0", "0.00"), ("9999.999999万", "99999999.99"),
+])
+def test_amount_table_accepted(text, expected):
+    assert parse_amount(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("五万", "in digits"), ("5w", "in digits"), ("5W", "in digits"), ("1e5", "in digits"), ("5万5", "in digits"),
+    ("1,2,3", "in digits"), ("12,34", "in digits"), ("5¥", "in digits"), ("+5", "in digits"), ("5..0", "in digits"),
+    ("1.234", "two decimal"), ("-5", "negative"), ("-5万", "negative"), ("123456789", "too large"),
+    ("1" + "0" * 40, "too large"), ("1.00000000000000000000000000001", "two decimal"),
+])
+def test_amount_table_refused_with_a_reason(text, message):
+    with pytest.raises(MoneyError) as err:
+        parse_amount(text)
+    assert message in str(err.value)
+
+
+@given(st.integers(min_value=1, max_value=9_999_999_999),
+       st.sampled_from(["{}w", "{}W", "{}e2", "五{}", "{}万万", "{}万5", "-{}", "{}.1.2", "{}$"]))
+def test_amounts_in_other_forms_are_refused(fen, style):
+    with pytest.raises(MoneyError):
+        parse_amount(style.format(f"{Decimal(fen).scaleb(-2):f}"))
+
+
+@given(st.text(alphabet="0123456789,.万元¥￥ ０１２３４５６７８９-", max_size=16))
+def test_an_accepted_amount_is_the_exact_value_of_its_digits(text):
+    try:
+        value = parse_amount(text)
+    except MoneyError:
+        return
+    from grants.text import fold
+
+    digits = "".join(fold(text).split()).lstrip("¥").removesuffix("元")
+    scale = 4 if digits.endswith("万") else 0
+    exact = Decimal(digits.removesuffix("万").lstrip("-").replace(",", "")).scaleb(scale)
+    assert value == exact and value.as_tuple().exponent == -2

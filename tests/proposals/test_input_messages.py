@@ -21,7 +21,7 @@ from tests.proposals.test_editing import errors_of
 def test_an_over_long_budget_line_is_refused_in_chinese(setup, login):
     client = login(setup.user)
     response = client.post(f"/proposals/{setup.draft.id}/edit",
-                           data=full_form(**{"budget_lines-0-description": "长" * 301}))
+                           data=full_form(**{"budget_lines-0-description": "长" * 301}), follow_redirects=True)
     html = response.get_data(as_text=True)
     assert errors_of(html, "budget_lines-0-description") == ["字段长度不能超过 300 个字符。"]
     assert "Field cannot be longer" not in html
@@ -31,7 +31,7 @@ def test_the_same_row_message_in_english_for_english_users(setup, login):
     client = login(setup.user)
     client.post("/lang/en", data={"next": "/"})
     response = client.post(f"/proposals/{setup.draft.id}/edit",
-                           data=full_form(**{"budget_lines-0-description": "长" * 301}))
+                           data=full_form(**{"budget_lines-0-description": "长" * 301}), follow_redirects=True)
     assert errors_of(response.get_data(as_text=True), "budget_lines-0-description") == [
         "Field cannot be longer than 300 characters."]
 
