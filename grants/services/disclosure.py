@@ -51,7 +51,7 @@ from grants.models import (
 )
 from grants.models.disclosure import ENFORCEMENT_KINDS
 from grants.models.organisation import GRADE_VALID_YEARS, ORG_VERIFIED
-from grants.services import ServiceError, atomic, lock
+from grants.services import ServiceError, atomic, lock, spotchecks
 from grants.services.audit import record
 from grants.services.reports import members
 from grants.services.workflow import transition
@@ -305,6 +305,7 @@ def organisation_page(org: Organisation, today: date | None = None) -> dict:
         "awards": awards, "facts": facts, "contracts": contracts, "notices": notice_rows,
         "total_awarded": sum((a.amount for a in awards), ZERO),
         "total_paid": sum((f.paid for f in facts.values()), ZERO),
+        "spot_items": spotchecks.public_for_organisation(org),
     }
 
 

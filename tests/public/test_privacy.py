@@ -18,12 +18,13 @@ from grants.models import (
     Objection,
     Organisation,
     Review,
+    SpotCheckDraw,
     User,
 )
 
 # Public blueprints and the home page; a public route with an argument not filled below fails
 # the test, so a new public page cannot be added without being searched.
-PUBLIC_BLUEPRINTS = ("public", "public_disclosure", "verify")
+PUBLIC_BLUEPRINTS = ("public", "public_disclosure", "verify", "spotchecks_public", "opendata")
 PUBLIC_ENDPOINTS = ("main.index",)
 
 
@@ -68,6 +69,7 @@ def _arguments() -> dict[str, list]:
         "org_id": list(db.session.scalars(select(Organisation.id))),
         "code": list(db.session.scalars(select(ContractVersion.verification_code))),
         "fmt": ["csv"],
+        "draw_id": list(db.session.scalars(select(SpotCheckDraw.id))),
     }
 
 
