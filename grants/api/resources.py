@@ -26,7 +26,7 @@ from grants.api.registry import (
 )
 from grants.api.views import register
 from grants.extensions import db
-from grants.models import Award, Call, Contract, Disbursement, Organisation, Tranche
+from grants.models import Award, Call, Contract, Disbursement, Organisation, SpotCheckDraw, SpotCheckItem, Tranche
 from grants.models.api import READ_PRIVATE
 from grants.timeutil import local_today
 
@@ -207,4 +207,41 @@ register(Resource(
     serialise=_bank_account,
     schema=obj(organisation=ORG_REF, bank_name=nullable(STR), bank_account=nullable(STR)),
     filters=(Filter("uscc", lambda: Organisation.uscc, "string"),),
+))
+
+
+# -- spot checks (双随机) -----------------------------------------------------------------------------
+def _spot_check(draw: SpotCheckDraw, ctx) -> dict:
+    def result(item):
+        r = item.result
+        return None if r is None else {
+            "findings": r.findings, "rating": r.rating, "rectification_required": bool(r.rectification_required),
+            "rectification_due_on": _iso(r.rectification_due_on), "closed_on": _iso(r.closed_on)}
+
+    return {"id": draw.id, "period": draw.period, "population": draw.population, "draw_date": _iso(draw.draw_date),
+            "nonce": draw.nonce, "seed": draw.seed, "algorithm": draw.algorithm,
+            "candidate_count": draw.candidate_count, "document_count": draw.document_count,
+            "onsite_count": draw.onsite_count,
+            "items": [{"organisation": _org_ref(item.organisation), "award_id": item.award_id,
+                       "onsite": bool(item.onsite), "inspectors": [a.inspector.name for a in item.inspectors],
+                       "result": result(item)} for item in draw.items]}
+
+
+SPOT_RESULT = obj(findings=STR, rating=STR, rectification_required=BOOL, rectification_due_on=nullable(DATE),
+                  closed_on=nullable(DATE))
+
+register(Resource(
+    name="spot-checks", summary="双随机 spot-check draws: inputs, seed, sample, inspectors and results",
+    description="The same facts as the public draw pages; a draw can be re-run from its inputs.",
+    query=lambda: (select(SpotCheckDraw)
+                   .options(selectinload(SpotCheckDraw.items).selectinload(SpotCheckItem.organisation),
+                            selectinload(SpotCheckDraw.items).selectinload(SpotCheckItem.inspectors),
+                            selectinload(SpotCheckDraw.items).selectinload(SpotCheckItem.result))
+                   .order_by(SpotCheckDraw.id)),
+    serialise=_spot_check,
+    schema=obj(id=INT, period=STR, population=STR, draw_date=DATE, nonce=STR, seed=STR, algorithm=STR,
+               candidate_count=INT, document_count=INT, onsite_count=INT,
+               items=array(obj(organisation=ORG_REF, award_id=nullable(INT), onsite=BOOL, inspectors=array(STR),
+                               result=nullable(SPOT_RESULT)))),
+    filters=(Filter("period", lambda: SpotCheckDraw.period, "string"),),
 ))

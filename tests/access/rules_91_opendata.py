@@ -38,7 +38,7 @@ RULES = [
     Rule("api_admin.calls", "GET", lambda w: "/admin/api-tokens/calls", only(("admin",))),
 ]
 
-for _name in ("calls", "awards", "contracts", "payments", "organisations", "bank-accounts"):
+for _name in ("calls", "awards", "contracts", "payments", "organisations", "bank-accounts", "spot-checks"):
     _slug = _name.replace("-", "_")
     RULES.append(Rule(f"api.{_slug}_list", "GET", lambda w, n=_name: f"/api/v1/{n}", NO_TOKEN))
     RULES.append(Rule(f"api.{_slug}_item", "GET", lambda w, n=_name: f"/api/v1/{n}/1", NO_TOKEN,
