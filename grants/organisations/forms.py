@@ -1,11 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import DateInput
 
 from grants import labels
+from grants.auth.forms import confirm_password_field, new_password_field
 from grants.forms import TEXT, ChoiceField, DateField, USCCField, WholeNumberField, at_most
+from grants.services import ServiceError
+from grants.services.organisations import checked_certificate, privacy_refusal
 from grants.timeutil import local_today
 
 REQUIRED = _l("This field is required.")
@@ -67,6 +71,23 @@ class RegistrationForm(OrganisationProfileForm):
         DataRequired(REQUIRED), Length(min=10, max=200, message=_l("Use 10 to 200 characters."))])
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[EqualTo("password", message=_l("The two passwords are not the same."))])
+    certificate = FileField(_l("Registration certificate (登记证书) scan"))
+    privacy = BooleanField(_l("I have read and accept the privacy notice."))
+
+    def validate_certificate(self, field):
+        """The upload rule beside the field, with every other field's errors on the same page."""
+        storage = field.data
+        filename = getattr(storage, "filename", None)
+        self.certificate_bytes = storage.read() if hasattr(storage, "read") else b""
+        self.certificate_filename = filename
+        try:
+            checked_certificate(filename, self.certificate_bytes)
+        except ServiceError as exc:
+            raise ValidationError(exc.field_errors["certificate"][0]) from None
+
+    def validate_privacy(self, field):
+        if not field.data:
+            raise ValidationError(privacy_refusal())
 
 
 class RejectForm(FlaskForm):
@@ -104,3 +125,20 @@ class BlacklistForm(FlaskForm):
     on = DateField(_l("Listed on"), validators=[Optional()], widget=DateInput())
     note = TextAreaField(**TEXT, label=_l("Note (reason, decision reference)"),
                          validators=[Optional(), at_most(2000)])
+
+
+class InviteForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), Email(_l("Enter a valid email address.")),
+                                                Length(max=254)])
+
+
+class JoinForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    new = new_password_field()
+    confirm = confirm_password_field()
+    privacy = BooleanField(_l("I have read and accept the privacy notice."))
+
+    def validate_privacy(self, field):
+        if not field.data:
+            raise ValidationError(privacy_refusal())

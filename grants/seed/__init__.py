@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-STEPS = ["grants.seed.core", "grants.seed.calls", "grants.seed.proposals", "grants.seed.panel", "grants.seed.reviews",
+STEPS = ["grants.seed.core", "grants.seed.accounts", "grants.seed.calls", "grants.seed.proposals", "grants.seed.panel", "grants.seed.reviews",
          "grants.seed.awards", "grants.seed.reports", "grants.seed.finance"]
 
 
