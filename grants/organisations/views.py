@@ -51,7 +51,7 @@ def register():
             flash(_("Registration received. The bureau will verify your organisation; you can log in now "
                     "and follow its status."), "success")
             return redirect(url_for("auth.login"))
-    return render_template("organisations/register.html", form=form), (422 if form.errors else 200)
+    return render_template("organisations/register.html", form=form)
 
 
 @bp.route("/mine")
