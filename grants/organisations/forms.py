@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import DateInput
@@ -71,7 +71,8 @@ class RegistrationForm(OrganisationProfileForm):
         DataRequired(REQUIRED), Length(min=10, max=200, message=_l("Use 10 to 200 characters."))])
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[EqualTo("password", message=_l("The two passwords are not the same."))])
-    certificate = FileField(_l("Registration certificate (登记证书) scan"))
+    certificate = FileField(_l("Registration certificate (登记证书) scan"),
+                            validators=[FileRequired(_l("Upload a scan of the registration certificate (登记证书)."))])
     privacy = BooleanField(_l("I have read and accept the privacy notice."))
 
     def validate_certificate(self, field):
@@ -128,7 +129,7 @@ class BlacklistForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    name = StringField(_l("Person's name"), validators=[DataRequired(REQUIRED), Length(max=100)])
     email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), Email(_l("Enter a valid email address.")),
                                                 Length(max=254)])
 
