@@ -62,6 +62,26 @@ class OrganisationProfileForm(FlaskForm):
         }
 
 
+class OrganisationEditForm(OrganisationProfileForm):
+    """The profile, and optionally a new 登记证书 scan (when staff found the first one unclear)."""
+
+    certificate = FileField(_l("New registration certificate (登记证书) scan (optional)"))
+
+    def validate_certificate(self, field):
+        storage = field.data
+        self.certificate_filename = getattr(storage, "filename", None) or None
+        self.certificate_bytes = storage.read() if self.certificate_filename and hasattr(storage, "read") else b""
+        if not self.certificate_filename:
+            return
+        try:
+            checked_certificate(self.certificate_filename, self.certificate_bytes)
+        except ServiceError as exc:
+            raise ValidationError(exc.field_errors["certificate"][0]) from None
+
+    def new_certificate(self):
+        return (self.certificate_filename, self.certificate_bytes) if self.certificate_filename else None
+
+
 class RegistrationForm(OrganisationProfileForm):
     uscc = USCCField(_l("Unified social credit code"), validators=[DataRequired(REQUIRED), Length(max=40)])
     user_name = StringField(_l("Your name"), validators=[DataRequired(REQUIRED), Length(max=100)])

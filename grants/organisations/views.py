@@ -11,7 +11,7 @@ from grants.models import Invitation, Organisation
 from grants.organisations.forms import (
     InviteForm,
     JoinForm,
-    OrganisationProfileForm,
+    OrganisationEditForm,
     RegistrationForm,
     RejectForm,
     VerifyForm,
@@ -95,10 +95,10 @@ def edit(org_id):
     org = _visible_or_404(org_id)
     if not permissions.can_edit_organisation_profile(current_user, org):
         abort(403)
-    form = OrganisationProfileForm(obj=org)
+    form = OrganisationEditForm(obj=org)
     if form.validate_on_submit():
         try:
-            service.update_profile(current_user, org, form.profile_data())
+            service.update_profile(current_user, org, form.profile_data(), certificate=form.new_certificate())
         except ServiceError as exc:
             apply_field_errors(form, exc)
         else:

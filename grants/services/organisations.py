@@ -218,8 +218,10 @@ def reject(actor, org: Organisation, reason: str) -> None:
                    template="organisation_rejected", context={"organisation": org, "reason": reason.strip()})
 
 
-def update_profile(actor, org: Organisation, data: dict) -> None:
-    """An applicant edits the profile; a rejected organisation goes back to pending."""
+def update_profile(actor, org: Organisation, data: dict, certificate: tuple[str, bytes] | None = None) -> None:
+    """An applicant edits the profile (and may replace the 登记证书 scan); a rejected
+    organisation goes back to pending."""
+    content_type = checked_certificate(*certificate) if certificate else None
     with atomic():
         lock(org)
         changed = {}
@@ -227,6 +229,14 @@ def update_profile(actor, org: Organisation, data: dict) -> None:
             if key in data and getattr(org, key) != data[key]:
                 changed[key] = [str(getattr(org, key)), str(data[key])]
                 setattr(org, key, data[key])
+        if certificate:
+            old_file_id = org.certificate_file_id
+            stored = files.store(certificate[1], content_type)
+            name = files.sanitise_name(certificate[0], content_type)
+            changed["certificate"] = [org.certificate_name, name]
+            org.certificate_file_id, org.certificate_name = stored.id, name
+            if old_file_id is not None and old_file_id != stored.id:
+                files.remove_if_unused(old_file_id)
         record(actor, org, "organisation.profile_update", data={"changed": changed})
         if org.status == "rejected":
             transition(ORGANISATION, org, "pending", actor, note=None, to=staff_users(),

@@ -151,3 +151,31 @@ def test_an_organisation_without_a_scan_says_so(client, login):
     c = login(create_user("staff"))
     assert "未上传" in c.get(f"/organisations/{org.id}").get_data(as_text=True)
     assert c.get(f"/organisations/{org.id}/certificate").status_code == 404
+
+
+def test_a_rejected_organisation_uploads_a_clearer_scan(client, login, registered):
+    from grants.services import organisations as service
+    from tests.core.test_registration import form as registration_form
+
+    org, member = registered
+    service.reject(create_user("staff"), org, "登记证书扫描件不清晰")
+    old_file_id = org.certificate_file_id
+    c = login(member)
+    assert 'enctype="multipart/form-data"' in c.get(f"/organisations/{org.id}/edit").get_data(as_text=True)
+    data = {k: v for k, v in registration_form().items()
+            if k not in ("uscc", "user_name", "email", "password", "confirm", "privacy", "certificate")}
+    bad = c.post(f"/organisations/{org.id}/edit", data={**data, "certificate": (io.BytesIO(b"text"), "x.png")})
+    assert "不接受此文件类型" in bad.get_data(as_text=True)
+    response = c.post(f"/organisations/{org.id}/edit",
+                      data={**data, "certificate": (io.BytesIO(PDF_BYTES), "清晰版登记证书.pdf")})
+    assert response.status_code == 302
+    org = db.session.get(Organisation, org.id)
+    assert org.status == "pending" and org.certificate_name == "清晰版登记证书.pdf"
+    assert org.certificate_file.content_type == "application/pdf"
+    assert db.session.get(StoredFile, old_file_id) is None  # the unclear scan is gone
+    download = c.get(f"/organisations/{org.id}/certificate")
+    assert download.data == PDF_BYTES
+    download.close()
+    # saving without a file keeps the scan
+    assert c.post(f"/organisations/{org.id}/edit", data=data).status_code == 302
+    assert db.session.get(Organisation, org.id).certificate_name == "清晰版登记证书.pdf"
