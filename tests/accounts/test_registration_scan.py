@@ -179,3 +179,9 @@ def test_a_rejected_organisation_uploads_a_clearer_scan(client, login, registere
     # saving without a file keeps the scan
     assert c.post(f"/organisations/{org.id}/edit", data=data).status_code == 302
     assert db.session.get(Organisation, org.id).certificate_name == "清晰版登记证书.pdf"
+
+
+def test_admins_see_when_a_user_accepted_the_privacy_notice(client, login, registered):
+    _org, member = registered
+    page = login(create_user("admin")).get(f"/admin/users/{member.id}").get_data(as_text=True)
+    assert f"（版本 {accounts.PRIVACY_VERSION}）" in page and "已于" in page
