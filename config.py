@@ -90,6 +90,12 @@ class Config:
     # Objections to a public notice, per address (anyone may object; nobody may flood).
     OBJECTION_RATE_LIMIT = os.environ.get("OBJECTION_RATE_LIMIT", "5 per hour")
     LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute;30 per hour")
+    # Forgotten-password requests: per client address, and per e-mail address asked about.
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per minute;30 per hour")
+    PASSWORD_RESET_ACCOUNT_RATE_LIMIT = os.environ.get("PASSWORD_RESET_ACCOUNT_RATE_LIMIT", "3 per hour")
+    # How long a password reset link and an invitation link work.
+    PASSWORD_RESET_MAX_AGE_MINUTES = _int("PASSWORD_RESET_MAX_AGE_MINUTES", 60)
+    INVITATION_MAX_AGE_DAYS = _int("INVITATION_MAX_AGE_DAYS", 7)
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (1 behind
     # nginx). 0: the headers are ignored, so a client cannot choose its address.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
@@ -149,6 +155,8 @@ class TestingConfig(Config):
     LOGIN_RATE_LIMIT = "100000 per minute"
     OBJECTION_RATE_LIMIT = "100000 per minute"
     LOGIN_ACCOUNT_RATE_LIMIT = "100000 per minute"
+    PASSWORD_RESET_RATE_LIMIT = "100000 per minute"
+    PASSWORD_RESET_ACCOUNT_RATE_LIMIT = "100000 per minute"
     # The suite counts in memory unless told otherwise; tests/core/test_throttle.py also runs
     # against Redis (TEST_REDIS_URL).
     RATELIMIT_STORAGE_URI = "memory://"

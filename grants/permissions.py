@@ -52,6 +52,25 @@ def can_edit_organisation_profile(user, org) -> bool:
     return is_member(user, org.id) and user.has_role("applicant")
 
 
+def is_organisation_admin(user, org) -> bool:
+    """The organisation's own administrator (who registered it): invites and cancels colleagues."""
+    return (is_member(user, org.id) and user.has_role("applicant")
+            and any(m.organisation_id == org.id and m.is_admin for m in user.memberships))
+
+
+def can_manage_members(user, org) -> bool:
+    return is_organisation_admin(user, org)
+
+
+def can_view_members(user, org) -> bool:
+    return is_staff(user) or is_member(user, org.id)
+
+
+def can_download_certificate(user, org) -> bool:
+    """The 登记证书 scan: staff (who verify against it) and the organisation's own members."""
+    return is_staff(user) or is_member(user, org.id)
+
+
 def can_verify_organisation(user, org) -> bool:
     return ORGANISATION.allows(org, "verified", user)
 

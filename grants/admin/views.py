@@ -87,6 +87,20 @@ def user_active(user_id):
     return redirect(url_for("admin.users"))
 
 
+@bp.route("/users/<int:user_id>/reset", methods=["POST"])
+def user_send_reset(user_id):
+    user = get_or_404(User, user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            accounts.send_password_reset(current_user, user)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("A link to set a new password was sent to %(email)s.", email=user.email), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
 @bp.route("/outbox")
 def outbox():
     if not permissions.can_view_outbox(current_user, current_app.config):

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import BadRequest
 
-from grants.auth.forms import LoginForm, PasswordChangeForm
+from grants.auth.forms import ForgotPasswordForm, LoginForm, NewPasswordForm, PasswordChangeForm
 from grants.extensions import limiter
-from grants.services import ServiceError, accounts
+from grants.services import ServiceError, accounts, tokens
 from grants.views import apply_field_errors, safe_local_url
 
 bp = Blueprint("auth", __name__)
@@ -92,3 +92,55 @@ def password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/password.html", form=form)
+
+
+# -- forgotten password -------------------------------------------------------------------------
+def _address_asked() -> str:
+    """The throttling key of the address a reset request names (hashed, normalised)."""
+    try:
+        email = accounts.normalise_email(request.form.get("email", ""))
+    except BadRequest:
+        email = ""
+    return "reset-account:" + hashlib.sha256(email.encode("utf-8", "replace")).hexdigest()
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_ACCOUNT_RATE_LIMIT"], methods=["POST"],
+               key_func=_address_asked)
+def forgot():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        # The same answer whether or not the address has an account.
+        return render_template("auth/forgot_sent.html", minutes=current_app.config["PASSWORD_RESET_MAX_AGE_MINUTES"])
+    return render_template("auth/forgot.html", form=form), (422 if form.errors else 200)
+
+
+def token_refused(error: tokens.TokenError, *, invitation: bool = False):
+    """The page for a link that cannot be used (never a 500): why, and how to get a new one."""
+    return render_template("auth/link_refused.html", reason=error.reason, invitation=invitation), 400
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token):
+    try:
+        user = accounts.user_for_reset(token)
+    except tokens.TokenError as exc:
+        return token_refused(exc)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.new.data)
+        except tokens.TokenError as exc:
+            return token_refused(exc)
+        if current_user.is_authenticated:
+            _end_this_session()
+        flash(_("Your password has been set. Log in with it now; every other login of yours has ended."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, user=user), (422 if form.errors else 200)
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("auth/privacy.html", version=accounts.PRIVACY_VERSION)

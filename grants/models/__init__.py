@@ -16,7 +16,7 @@ from grants.models.milestone import (  # noqa: F401
     ReportEvidence,
     ReportVersion,
 )
-from grants.models.organisation import AnnualInspection, Membership, Organisation  # noqa: F401
+from grants.models.organisation import AnnualInspection, Invitation, Membership, Organisation  # noqa: F401
 from grants.models.proposal import Attachment, BudgetLine, Indicator, Proposal, ProposedMilestone  # noqa: F401
 from grants.models.review import Conflict, CriterionScore, PanelMember, Review, ReviewAssignment, ReviewReminder  # noqa: F401
 from grants.models.spotcheck import (  # noqa: F401

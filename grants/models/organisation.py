@@ -53,7 +53,11 @@ class Organisation(db.Model):
     blacklisted_on: Mapped[date | None] = mapped_column(Date)
     blacklist_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The scan of the 登记证书 uploaded at registration; staff verify against it.
+    certificate_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    certificate_name: Mapped[str | None] = mapped_column(String(200))
 
+    certificate_file: Mapped[StoredFile | None] = relationship()  # noqa: F821
     memberships: Mapped[list[Membership]] = relationship(back_populates="organisation", cascade="all, delete-orphan")
     inspections: Mapped[list[AnnualInspection]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan", order_by="AnnualInspection.year"
@@ -86,6 +90,8 @@ class Membership(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    # The organisation's own administrator (the person who registered it): may invite colleagues.
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="memberships")  # noqa: F821
@@ -108,3 +114,35 @@ class AnnualInspection(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
 
     organisation: Mapped[Organisation] = relationship(back_populates="inspections")
+
+
+class Invitation(db.Model):
+    """An organisation admin's invitation of a colleague by e-mail.
+
+    Pending while neither accepted nor cancelled and not past `expires_at`. The link carries a
+    signed token naming this row (never stored); it works once, while the row is pending.
+    """
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        CheckConstraint("accepted_at IS NULL OR cancelled_at IS NULL", name="accepted_or_cancelled"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(100))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
+
+    organisation: Mapped[Organisation] = relationship()
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])  # noqa: F821
+
+    def is_pending(self, now: datetime) -> bool:
+        return self.accepted_at is None and self.cancelled_at is None and now < self.expires_at

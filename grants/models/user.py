@@ -39,6 +39,9 @@ class User(UserMixin, db.Model):
     affiliation: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The privacy notice (隐私声明) the user accepted, and when (at registration or on joining).
+    privacy_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    privacy_version: Mapped[str | None] = mapped_column(String(20))
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -1,11 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import DateInput
 
 from grants import labels
+from grants.auth.forms import confirm_password_field, new_password_field
 from grants.forms import TEXT, ChoiceField, DateField, MoneyField, USCCField, WholeNumberField, at_most
+from grants.services import ServiceError
+from grants.services.organisations import checked_certificate, privacy_refusal
 from grants.timeutil import local_today
 
 REQUIRED = _l("This field is required.")
@@ -58,6 +62,26 @@ class OrganisationProfileForm(FlaskForm):
         }
 
 
+class OrganisationEditForm(OrganisationProfileForm):
+    """The profile, and optionally a new 登记证书 scan (when staff found the first one unclear)."""
+
+    certificate = FileField(_l("New registration certificate (登记证书) scan (optional)"))
+
+    def validate_certificate(self, field):
+        storage = field.data
+        self.certificate_filename = getattr(storage, "filename", None) or None
+        self.certificate_bytes = storage.read() if self.certificate_filename and hasattr(storage, "read") else b""
+        if not self.certificate_filename:
+            return
+        try:
+            checked_certificate(self.certificate_filename, self.certificate_bytes)
+        except ServiceError as exc:
+            raise ValidationError(exc.field_errors["certificate"][0]) from None
+
+    def new_certificate(self):
+        return (self.certificate_filename, self.certificate_bytes) if self.certificate_filename else None
+
+
 class RegistrationForm(OrganisationProfileForm):
     uscc = USCCField(_l("Unified social credit code"), validators=[DataRequired(REQUIRED), Length(max=40)])
     user_name = StringField(_l("Your name"), validators=[DataRequired(REQUIRED), Length(max=100)])
@@ -67,6 +91,24 @@ class RegistrationForm(OrganisationProfileForm):
         DataRequired(REQUIRED), Length(min=10, max=200, message=_l("Use 10 to 200 characters."))])
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[EqualTo("password", message=_l("The two passwords are not the same."))])
+    certificate = FileField(_l("Registration certificate (登记证书) scan"),
+                            validators=[FileRequired(_l("Upload a scan of the registration certificate (登记证书)."))])
+    privacy = BooleanField(_l("I have read and accept the privacy notice."))
+
+    def validate_certificate(self, field):
+        """The upload rule beside the field, with every other field's errors on the same page."""
+        storage = field.data
+        filename = getattr(storage, "filename", None)
+        self.certificate_bytes = storage.read() if hasattr(storage, "read") else b""
+        self.certificate_filename = filename
+        try:
+            checked_certificate(filename, self.certificate_bytes)
+        except ServiceError as exc:
+            raise ValidationError(exc.field_errors["certificate"][0]) from None
+
+    def validate_privacy(self, field):
+        if not field.data:
+            raise ValidationError(privacy_refusal())
 
 
 class RejectForm(FlaskForm):
@@ -162,3 +204,20 @@ class DisclosureReturnForm(FlaskForm):
     reason = TextAreaField(**TEXT, label=_l("Reason"),
                            validators=[DataRequired(_l("Give the reason, so the organisation knows what to correct.")),
                                        at_most(2000)])
+
+
+class InviteForm(FlaskForm):
+    name = StringField(_l("Person's name"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), Email(_l("Enter a valid email address.")),
+                                                Length(max=254)])
+
+
+class JoinForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    new = new_password_field()
+    confirm = confirm_password_field()
+    privacy = BooleanField(_l("I have read and accept the privacy notice."))
+
+    def validate_privacy(self, field):
+        if not field.data:
+            raise ValidationError(privacy_refusal())

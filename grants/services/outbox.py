@@ -6,6 +6,7 @@ import ssl
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from types import SimpleNamespace
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -24,6 +25,31 @@ def queue(recipient: User, template: str, *, kind: str = "notice", **context) ->
     """
     if recipient is None or not recipient.active or not recipient.email:
         return None
+    subject, body = render(recipient, template, **context)
+    message = OutboxMessage(
+        recipient_id=recipient.id,
+        to_address=recipient.email,
+        subject=subject,
+        body=body,
+        kind=kind,
+    )
+    db.session.add(message)
+    return message
+
+
+def queue_to_address(address: str, template: str, *, kind: str, name: str = "", locale: str | None = None,
+                     **context) -> OutboxMessage:
+    """Queue mail to someone who has no account yet (an invitation): `recipient` in the template
+    has only `email`, `name` and `locale`."""
+    recipient = SimpleNamespace(id=None, email=address, name=name, locale=locale, active=True)
+    subject, body = render(recipient, template, **context)
+    message = OutboxMessage(recipient_id=None, to_address=address, subject=subject, body=body, kind=kind)
+    db.session.add(message)
+    return message
+
+
+def render(recipient, template: str, **context) -> tuple[str, str]:
+    """The subject and body of templates/mail/<template>.txt for `recipient`, in their language."""
     locale = recipient.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     # Links in mail always point at BASE_URL: rendered in a request context of its own, never
     # with the host of the request that caused the mail (a forged Host header must not become
@@ -31,15 +57,7 @@ def queue(recipient: User, template: str, *, kind: str = "notice", **context) ->
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]), force_locale(locale):
         text = render_template(f"mail/{template}.txt", recipient=recipient, **context)
     subject, _, body = text.strip().partition("\n")
-    message = OutboxMessage(
-        recipient_id=recipient.id,
-        to_address=recipient.email,
-        subject=subject.strip()[:300],
-        body=body.strip() + "\n",
-        kind=kind,
-    )
-    db.session.add(message)
-    return message
+    return subject.strip()[:300], body.strip() + "\n"
 
 
 def queue_many(recipients, template: str, **kwargs) -> list[OutboxMessage]:

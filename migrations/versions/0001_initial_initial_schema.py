@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 03:23:44.680887
+Create Date: 2026-11-28 03:27:19.387087
 
 """
 from alembic import op
@@ -26,38 +26,6 @@ def upgrade():
     sa.Column('last', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('prefix', 'year', name=op.f('pk_contract_counters'))
     )
-    op.create_table('organisations',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('short_name', sa.String(length=50), nullable=True),
-    sa.Column('uscc', sa.String(length=18), nullable=False),
-    sa.Column('org_type', sa.String(length=20), nullable=False),
-    sa.Column('registration_date', sa.Date(), nullable=False),
-    sa.Column('address', sa.String(length=300), nullable=False),
-    sa.Column('district', sa.String(length=50), nullable=True),
-    sa.Column('legal_representative', sa.String(length=100), nullable=False),
-    sa.Column('contact_name', sa.String(length=100), nullable=False),
-    sa.Column('contact_phone', sa.String(length=30), nullable=False),
-    sa.Column('contact_email', sa.String(length=254), nullable=True),
-    sa.Column('bank_name', sa.String(length=200), nullable=True),
-    sa.Column('bank_account', sa.String(length=64), nullable=True),
-    sa.Column('service_areas', sa.Text(), nullable=True),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
-    sa.Column('status_note', sa.Text(), nullable=True),
-    sa.Column('grade', sa.Integer(), nullable=False),
-    sa.Column('grade_assessed_on', sa.Date(), nullable=True),
-    sa.Column('blacklisted', sa.Boolean(), nullable=False),
-    sa.Column('blacklisted_on', sa.Date(), nullable=True),
-    sa.Column('blacklist_note', sa.Text(), nullable=True),
-    sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
-    sa.CheckConstraint("org_type IN ('social_group','social_service','foundation')", name=op.f('ck_organisations_org_type_known')),
-    sa.CheckConstraint("status IN ('pending','verified','rejected')", name=op.f('ck_organisations_status_known')),
-    sa.CheckConstraint('grade BETWEEN 0 AND 5', name=op.f('ck_organisations_grade_range')),
-    sa.CheckConstraint('length(uscc) = 18', name=op.f('ck_organisations_uscc_length')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_organisations')),
-    sa.UniqueConstraint('uscc', name=op.f('uq_organisations_uscc'))
-    )
     op.create_table('stored_files',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
@@ -80,52 +48,10 @@ def upgrade():
     sa.Column('affiliation', sa.String(length=200), nullable=True),
     sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
     sa.Column('last_login_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.Column('privacy_accepted_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.Column('privacy_version', sa.String(length=20), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
-    )
-    op.create_table('annual_disclosures',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('organisation_id', sa.Integer(), nullable=False),
-    sa.Column('year', sa.Integer(), nullable=False),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
-    sa.Column('activities', sa.Text(), nullable=False),
-    sa.Column('income', grants.models.types.Money(), nullable=True),
-    sa.Column('expenditure', grants.models.types.Money(), nullable=True),
-    sa.Column('net_assets', grants.models.types.Money(), nullable=True),
-    sa.Column('donations_received', grants.models.types.Money(), nullable=True),
-    sa.Column('donations_use', sa.Text(), nullable=False),
-    sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', grants.models.types.UTCDateTime(), nullable=False),
-    sa.Column('submitted_at', grants.models.types.UTCDateTime(), nullable=True),
-    sa.Column('reviewed_at', grants.models.types.UTCDateTime(), nullable=True),
-    sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
-    sa.Column('return_reason', sa.Text(), nullable=True),
-    sa.CheckConstraint("status IN ('draft','submitted','returned','approved')", name=op.f('ck_annual_disclosures_status_known')),
-    sa.CheckConstraint('donations_received IS NULL OR donations_received >= 0', name=op.f('ck_annual_disclosures_donations_nonneg')),
-    sa.CheckConstraint('expenditure IS NULL OR expenditure >= 0', name=op.f('ck_annual_disclosures_expenditure_nonneg')),
-    sa.CheckConstraint('income IS NULL OR income >= 0', name=op.f('ck_annual_disclosures_income_nonneg')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_annual_disclosures_created_by_id_users')),
-    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_annual_disclosures_organisation_id_organisations')),
-    sa.ForeignKeyConstraint(['reviewed_by_id'], ['users.id'], name=op.f('fk_annual_disclosures_reviewed_by_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_annual_disclosures')),
-    sa.UniqueConstraint('organisation_id', 'year', name='uq_annual_disclosures_org_year')
-    )
-    with op.batch_alter_table('annual_disclosures', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_annual_disclosures_organisation_id'), ['organisation_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_annual_disclosures_status'), ['status'], unique=False)
-
-    op.create_table('annual_inspections',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('organisation_id', sa.Integer(), nullable=False),
-    sa.Column('year', sa.Integer(), nullable=False),
-    sa.Column('result', sa.String(length=20), nullable=False),
-    sa.Column('note', sa.Text(), nullable=True),
-    sa.CheckConstraint("result IN ('passed','basic_pass','failed')", name=op.f('ck_annual_inspections_result_known')),
-    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_annual_inspections_organisation_id_organisations'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_annual_inspections')),
-    sa.UniqueConstraint('organisation_id', 'year', name='uq_annual_inspections_org_year')
     )
     op.create_table('api_tokens',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -214,29 +140,6 @@ def upgrade():
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_calls_status'), ['status'], unique=False)
 
-    op.create_table('enforcement_records',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('organisation_id', sa.Integer(), nullable=False),
-    sa.Column('decided_on', sa.Date(), nullable=False),
-    sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('authority', sa.String(length=200), nullable=False),
-    sa.Column('summary', sa.Text(), nullable=False),
-    sa.Column('ends_on', sa.Date(), nullable=True),
-    sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('withdrawn_at', grants.models.types.UTCDateTime(), nullable=True),
-    sa.Column('withdrawn_by_id', sa.Integer(), nullable=True),
-    sa.Column('withdrawn_reason', sa.Text(), nullable=True),
-    sa.CheckConstraint("kind IN ('warning','fine','confiscation','suspension','revocation','abnormal_list','other')", name=op.f('ck_enforcement_records_kind_known')),
-    sa.CheckConstraint('ends_on IS NULL OR ends_on >= decided_on', name=op.f('ck_enforcement_records_dates_order')),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_enforcement_records_created_by_id_users')),
-    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_enforcement_records_organisation_id_organisations')),
-    sa.ForeignKeyConstraint(['withdrawn_by_id'], ['users.id'], name=op.f('fk_enforcement_records_withdrawn_by_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_enforcement_records'))
-    )
-    with op.batch_alter_table('enforcement_records', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_enforcement_records_organisation_id'), ['organisation_id'], unique=False)
-
     op.create_table('inspectors',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -253,20 +156,41 @@ def upgrade():
     with op.batch_alter_table('inspectors', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inspectors_user_id'), ['user_id'], unique=False)
 
-    op.create_table('memberships',
+    op.create_table('organisations',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('short_name', sa.String(length=50), nullable=True),
+    sa.Column('uscc', sa.String(length=18), nullable=False),
+    sa.Column('org_type', sa.String(length=20), nullable=False),
+    sa.Column('registration_date', sa.Date(), nullable=False),
+    sa.Column('address', sa.String(length=300), nullable=False),
+    sa.Column('district', sa.String(length=50), nullable=True),
+    sa.Column('legal_representative', sa.String(length=100), nullable=False),
+    sa.Column('contact_name', sa.String(length=100), nullable=False),
+    sa.Column('contact_phone', sa.String(length=30), nullable=False),
+    sa.Column('contact_email', sa.String(length=254), nullable=True),
+    sa.Column('bank_name', sa.String(length=200), nullable=True),
+    sa.Column('bank_account', sa.String(length=64), nullable=True),
+    sa.Column('service_areas', sa.Text(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.Column('status_note', sa.Text(), nullable=True),
+    sa.Column('grade', sa.Integer(), nullable=False),
+    sa.Column('grade_assessed_on', sa.Date(), nullable=True),
+    sa.Column('blacklisted', sa.Boolean(), nullable=False),
+    sa.Column('blacklisted_on', sa.Date(), nullable=True),
+    sa.Column('blacklist_note', sa.Text(), nullable=True),
     sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_memberships_organisation_id_organisations'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_memberships_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_memberships')),
-    sa.UniqueConstraint('user_id', 'organisation_id', name='uq_memberships_user_org')
+    sa.Column('certificate_file_id', sa.Integer(), nullable=True),
+    sa.Column('certificate_name', sa.String(length=200), nullable=True),
+    sa.CheckConstraint("org_type IN ('social_group','social_service','foundation')", name=op.f('ck_organisations_org_type_known')),
+    sa.CheckConstraint("status IN ('pending','verified','rejected')", name=op.f('ck_organisations_status_known')),
+    sa.CheckConstraint('grade BETWEEN 0 AND 5', name=op.f('ck_organisations_grade_range')),
+    sa.CheckConstraint('length(uscc) = 18', name=op.f('ck_organisations_uscc_length')),
+    sa.ForeignKeyConstraint(['certificate_file_id'], ['stored_files.id'], name=op.f('fk_organisations_certificate_file_id_stored_files')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_organisations')),
+    sa.UniqueConstraint('uscc', name=op.f('uq_organisations_uscc'))
     )
-    with op.batch_alter_table('memberships', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_memberships_organisation_id'), ['organisation_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_memberships_user_id'), ['user_id'], unique=False)
-
     op.create_table('outbox_messages',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
@@ -322,6 +246,50 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_roles_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'role', name=op.f('pk_user_roles'))
     )
+    op.create_table('annual_disclosures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.Column('activities', sa.Text(), nullable=False),
+    sa.Column('income', grants.models.types.Money(), nullable=True),
+    sa.Column('expenditure', grants.models.types.Money(), nullable=True),
+    sa.Column('net_assets', grants.models.types.Money(), nullable=True),
+    sa.Column('donations_received', grants.models.types.Money(), nullable=True),
+    sa.Column('donations_use', sa.Text(), nullable=False),
+    sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('submitted_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.Column('reviewed_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
+    sa.Column('return_reason', sa.Text(), nullable=True),
+    sa.CheckConstraint("status IN ('draft','submitted','returned','approved')", name=op.f('ck_annual_disclosures_status_known')),
+    sa.CheckConstraint('donations_received IS NULL OR donations_received >= 0', name=op.f('ck_annual_disclosures_donations_nonneg')),
+    sa.CheckConstraint('expenditure IS NULL OR expenditure >= 0', name=op.f('ck_annual_disclosures_expenditure_nonneg')),
+    sa.CheckConstraint('income IS NULL OR income >= 0', name=op.f('ck_annual_disclosures_income_nonneg')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_annual_disclosures_created_by_id_users')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_annual_disclosures_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['reviewed_by_id'], ['users.id'], name=op.f('fk_annual_disclosures_reviewed_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_annual_disclosures')),
+    sa.UniqueConstraint('organisation_id', 'year', name='uq_annual_disclosures_org_year')
+    )
+    with op.batch_alter_table('annual_disclosures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_annual_disclosures_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_annual_disclosures_status'), ['status'], unique=False)
+
+    op.create_table('annual_inspections',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('result', sa.String(length=20), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.CheckConstraint("result IN ('passed','basic_pass','failed')", name=op.f('ck_annual_inspections_result_known')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_annual_inspections_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_annual_inspections')),
+    sa.UniqueConstraint('organisation_id', 'year', name='uq_annual_inspections_org_year')
+    )
     op.create_table('api_calls',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token_id', sa.Integer(), nullable=True),
@@ -363,6 +331,29 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contract_templates')),
     sa.UniqueConstraint('call_id', name='uq_contract_templates_call_id')
     )
+    op.create_table('enforcement_records',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('decided_on', sa.Date(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('authority', sa.String(length=200), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=True),
+    sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('withdrawn_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.Column('withdrawn_by_id', sa.Integer(), nullable=True),
+    sa.Column('withdrawn_reason', sa.Text(), nullable=True),
+    sa.CheckConstraint("kind IN ('warning','fine','confiscation','suspension','revocation','abnormal_list','other')", name=op.f('ck_enforcement_records_kind_known')),
+    sa.CheckConstraint('ends_on IS NULL OR ends_on >= decided_on', name=op.f('ck_enforcement_records_dates_order')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_enforcement_records_created_by_id_users')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_enforcement_records_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['withdrawn_by_id'], ['users.id'], name=op.f('fk_enforcement_records_withdrawn_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_enforcement_records'))
+    )
+    with op.batch_alter_table('enforcement_records', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_enforcement_records_organisation_id'), ['organisation_id'], unique=False)
+
     op.create_table('evaluator_assignments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('call_id', sa.Integer(), nullable=False),
@@ -378,6 +369,42 @@ def upgrade():
     with op.batch_alter_table('evaluator_assignments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_evaluator_assignments_call_id'), ['call_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_evaluator_assignments_evaluator_id'), ['evaluator_id'], unique=False)
+
+    op.create_table('invitations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('invited_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('accepted_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.Column('cancelled_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint('accepted_at IS NULL OR cancelled_at IS NULL', name=op.f('ck_invitations_accepted_or_cancelled')),
+    sa.ForeignKeyConstraint(['invited_by_id'], ['users.id'], name=op.f('fk_invitations_invited_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_invitations_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_invitations_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_invitations'))
+    )
+    with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invitations_organisation_id'), ['organisation_id'], unique=False)
+
+    op.create_table('memberships',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('is_admin', sa.Boolean(), nullable=False),
+    sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_memberships_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_memberships_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_memberships')),
+    sa.UniqueConstraint('user_id', 'organisation_id', name='uq_memberships_user_org')
+    )
+    with op.batch_alter_table('memberships', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_memberships_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_memberships_user_id'), ['user_id'], unique=False)
 
     op.create_table('panel_members',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1122,11 +1149,24 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_panel_members_call_id'))
 
     op.drop_table('panel_members')
+    with op.batch_alter_table('memberships', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
+        batch_op.drop_index(batch_op.f('ix_memberships_organisation_id'))
+
+    op.drop_table('memberships')
+    with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_invitations_organisation_id'))
+
+    op.drop_table('invitations')
     with op.batch_alter_table('evaluator_assignments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_evaluator_assignments_evaluator_id'))
         batch_op.drop_index(batch_op.f('ix_evaluator_assignments_call_id'))
 
     op.drop_table('evaluator_assignments')
+    with op.batch_alter_table('enforcement_records', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_enforcement_records_organisation_id'))
+
+    op.drop_table('enforcement_records')
     op.drop_table('contract_templates')
     op.drop_table('award_notices')
     with op.batch_alter_table('api_calls', schema=None) as batch_op:
@@ -1134,25 +1174,23 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_api_calls_at'))
 
     op.drop_table('api_calls')
+    op.drop_table('annual_inspections')
+    with op.batch_alter_table('annual_disclosures', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_annual_disclosures_status'))
+        batch_op.drop_index(batch_op.f('ix_annual_disclosures_organisation_id'))
+
+    op.drop_table('annual_disclosures')
     op.drop_table('user_roles')
     op.drop_table('spot_check_draws')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_messages_status'))
 
     op.drop_table('outbox_messages')
-    with op.batch_alter_table('memberships', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
-        batch_op.drop_index(batch_op.f('ix_memberships_organisation_id'))
-
-    op.drop_table('memberships')
+    op.drop_table('organisations')
     with op.batch_alter_table('inspectors', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inspectors_user_id'))
 
     op.drop_table('inspectors')
-    with op.batch_alter_table('enforcement_records', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_enforcement_records_organisation_id'))
-
-    op.drop_table('enforcement_records')
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_calls_status'))
 
@@ -1163,14 +1201,7 @@ def downgrade():
 
     op.drop_table('audit_events')
     op.drop_table('api_tokens')
-    op.drop_table('annual_inspections')
-    with op.batch_alter_table('annual_disclosures', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_annual_disclosures_status'))
-        batch_op.drop_index(batch_op.f('ix_annual_disclosures_organisation_id'))
-
-    op.drop_table('annual_disclosures')
     op.drop_table('users')
     op.drop_table('stored_files')
-    op.drop_table('organisations')
     op.drop_table('contract_counters')
     # ### end Alembic commands ###

@@ -6,6 +6,7 @@ from grants.extensions import db
 from grants.models import Organisation
 from tests.browser.conftest import log_in, log_out
 from tests.factories import PASSWORD, create_user, make_uscc
+from tests.factories_proposals import PNG_BYTES
 
 
 def test_register_verify_and_switch_language(page, shot):
@@ -27,6 +28,9 @@ def test_register_verify_and_switch_language(page, shot):
     page.fill("#email", "lina@example.org")
     page.fill("#password", PASSWORD)
     page.fill("#confirm", PASSWORD)
+    page.set_input_files("#certificate", files=[{"name": "登记证书.png", "mimeType": "image/png",
+                                                 "buffer": PNG_BYTES}])
+    page.check("#privacy")
     shot(page, "foundation-01-register-form")
     page.click("form.form-wide button[type=submit]")
     page.wait_for_load_state()
