@@ -30,7 +30,7 @@ HOME_PAGES = frozenset({"main.index", "main.dashboard"})
 # GET endpoints that answer with a file, JSON or a redirect rather than an HTML page. Endpoints whose
 # rule ends in an extension (`….pdf`, `export.<fmt>`, `….json`) are recognised without being listed.
 NOT_PAGES = frozenset({
-    "static", "proposals.download", "reviews.attachment", "reports.evidence",
+    "static", "proposals.download", "reviews.attachment", "reports.evidence", "organisations.certificate",
 })
 
 
@@ -116,6 +116,11 @@ REGISTRY: dict[str, Crumb] = {
     # accounts and administration
     "auth.login": crumb("main.index", _l("Log in")),
     "auth.password": crumb("main.dashboard", _l("Password")),
+    "auth.forgot": crumb("auth.login", _l("Forgotten password")),
+    "auth.reset": crumb("auth.login", _l("Set a new password")),
+    "auth.privacy": crumb("main.index", _l("Privacy notice")),
+    "organisations.join": crumb("main.index", lambda c: _("Join %(org)s", org=c.invitation.organisation.name)
+                                if getattr(c.invitation, "organisation", None) else _("Join an organisation")),
     "admin.users": crumb("main.dashboard", _l("Users"), permissions.is_admin),
     "admin.user_new": crumb("admin.users", _l("New user")),
     "admin.user_edit": crumb("admin.users", lambda c: c.var("user").name),
@@ -141,6 +146,7 @@ REGISTRY: dict[str, Crumb] = {
     "organisations.detail": crumb(lambda c: "organisations.index" if c.is_staff else "main.dashboard",
                                   lambda c: (c.org or c.disclosure.organisation).name),
     "organisations.edit": crumb("organisations.detail", _l("Edit")),
+    "organisations.members": crumb("organisations.detail", _l("Members")),
     "organisation_records.edit": crumb("organisations.detail", _l("Registration records")),
     # public side
     "public.calls": crumb("main.index", _l("Calls for proposals")),
