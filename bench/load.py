@@ -115,7 +115,8 @@ _OPENER = urllib.request.build_opener(_NoRedirect)
 
 def fetch(path: str, cookie: str | None) -> tuple[int, int, int, float]:
     """(status, statements, bytes, seconds) of one request (redirects not followed)."""
-    req = urllib.request.Request(f"http://127.0.0.1:{APP_PORT}{path}", headers={"User-Agent": UA, **({"Cookie": cookie} if cookie else {})})
+    headers = {"User-Agent": UA, **({"Cookie": cookie} if cookie else {})}
+    req = urllib.request.Request(f"http://127.0.0.1:{APP_PORT}{path}", headers=headers)
     t0 = time.perf_counter()
     try:
         with _OPENER.open(req, timeout=120) as resp:

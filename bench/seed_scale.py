@@ -167,7 +167,8 @@ def build(db, factor: float) -> dict:
     bulk(db, Organisation, [
         {"name": f"嘉兴市{districts[i % 7]}第{i + 1}社会服务中心", "short_name": f"服务中心{i + 1}",
          "uscc": _uscc(i), "org_type": ("social_group", "social_service", "foundation")[i % 3],
-         "registration_date": date(2010 + i % 12, 1 + i % 12, 1 + i % 28), "address": f"嘉兴市{districts[i % 7]}某路{i}号",
+         "registration_date": date(2010 + i % 12, 1 + i % 12, 1 + i % 28),
+         "address": f"嘉兴市{districts[i % 7]}某路{i}号",
          "district": districts[i % 7], "legal_representative": "张三", "contact_name": "李四",
          "contact_phone": f"0573-8{i:07d}", "contact_email": f"org{i}@scale.example.org",
          "status": "verified" if i % 20 else "pending", "grade": i % 6,
@@ -266,7 +267,7 @@ def build(db, factor: float) -> dict:
 
     # -- panels, assignments, reviews, scores -------------------------------------------------
     audit: list[dict] = []
-    for c, (_title, size, _status, k, _decided) in enumerate(calls_spec):
+    for c, (_title, _size, _status, k, _decided) in enumerate(calls_spec):
         if not k:
             continue
         cid = call_ids[c]
@@ -368,8 +369,9 @@ def build(db, factor: float) -> dict:
     while len(audit) < target:
         p, o, st = proposals[i % len(proposals)]
         if i < len(proposals):
-            audit.append({"at": NOW - timedelta(days=40, minutes=i), "actor_id": owner.get(o), "object_type": "proposal",
-                          "object_id": p, "action": "proposal.submit", "from_status": "draft",
+            audit.append({"at": NOW - timedelta(days=40, minutes=i), "actor_id": owner.get(o),
+                          "object_type": "proposal", "object_id": p, "action": "proposal.submit",
+                          "from_status": "draft",
                           "to_status": "submitted"})
         else:
             audit.append({"at": NOW - timedelta(days=35, minutes=i), "actor_id": staff_id, "object_type": "proposal",

@@ -146,8 +146,7 @@ def scores(proposal_id):
         .order_by(Review.submitted_at.is_(None), Review.submitted_at, Review.id)))
     counted = {r.id for r in db.session.scalars(
         ranking_service.counted_reviews(proposal.call_id).where(Review.proposal_id == proposal.id))}
-    result = ranking_service.compute(proposal.call)
-    row = next((x for x in result.rows if x.proposal_id == proposal.id), None)
+    row = ranking_service.proposal_score(proposal)  # this proposal's figures, not the whole call's ranking
     return render_template("reviews/scores.html", proposal=proposal, call=proposal.call, reviews=reviews,
                            counted=counted, row=row, criteria=list(proposal.call.criteria), reopen_form=ReopenForm())
 
