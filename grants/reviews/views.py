@@ -19,9 +19,10 @@ from grants.services import ServiceError, files, redaction
 from grants.services import ranking as ranking_service
 from grants.services import reviews as service
 from grants.timeutil import now_utc, to_local
-from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate, refuse
+from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate, paginate_list, refuse
 
 bp = Blueprint("reviews", __name__)
+RANKING_PAGE_SIZE = 100  # rows of the ranking page (the whole ranking is in the exports)
 
 
 # -- loading -------------------------------------------------------------------------------------
@@ -175,7 +176,9 @@ def reopen(review_id):
 def ranking(call_id):
     call = _staff_call(call_id)
     result = ranking_service.compute(call)
-    return render_template("reviews/ranking.html", call=call, result=result)
+    page = paginate_list(result.rows, RANKING_PAGE_SIZE)
+    cut_page = result.cut_index // page.per_page + 1 if result.cut_index is not None else None
+    return render_template("reviews/ranking.html", call=call, result=result, page=page, cut_page=cut_page)
 
 
 @bp.route("/calls/<int:call_id>/ranking.<fmt>")

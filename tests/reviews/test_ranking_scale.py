@@ -8,7 +8,7 @@ from grants.extensions import db
 from grants.models import Proposal
 from grants.services import ranking
 from grants.sqlcount import recorded_statements
-from tests.factories import create_call, create_proposal
+from tests.factories import create_call, create_proposal, create_user
 from tests.factories_reviews import cleared, create_review
 
 FIELDS = ("n", "mean", "median", "trimmed", "sd", "low", "high", "calibrated", "score", "disagreement",
@@ -64,3 +64,32 @@ def test_a_proposal_without_counted_reviews_has_no_figures():
     row = ranking.proposal_score(p)
     assert row.n == 0 and row.mean is None and row.incomplete
     assert row.amount_requested == (p.amount_requested or Decimal("0.00"))
+
+
+def _ranked_call(n):
+    call = create_call(status="closed", budget_pool="200000.00", per_project_cap="100000.00", reviewers_per_proposal=1)
+    reviewer = None
+    proposals = []
+    for i in range(n):
+        p = create_proposal(call, status="screened_in", title=f"排名项目{i:02d}", amount_requested="30000.00")
+        reviewer = cleared(p, reviewer)
+        create_review(p, reviewer, total=90 - i)  # ranked in creation order
+        proposals.append(p)
+    return call, proposals
+
+
+def test_ranking_page_is_paginated_and_links_to_the_cut_line(login):
+    call, proposals = _ranked_call(12)  # 6 × 30,000 fit in 200,000: the cut line is before the 7th
+    client = login(create_user("staff"))
+    first = client.get(f"/reviews/calls/{call.id}/ranking?per_page=5").get_data(as_text=True)
+    assert "排名项目00" in first and "排名项目04" in first and "排名项目05" not in first
+    assert "12 in all" in first or "共 12" in first
+    assert 'id="cut-line"' not in first
+    assert f"/reviews/calls/{call.id}/ranking?per_page=5&amp;page=2#cut-line" in first  # the link to it
+    second = client.get(f"/reviews/calls/{call.id}/ranking?per_page=5&page=2").get_data(as_text=True)
+    assert "排名项目05" in second and "排名项目04" not in second
+    # the cut line sits between the 6th and the 7th proposal, on page 2
+    assert second.index("排名项目05") < second.index('id="cut-line"') < second.index("排名项目06")
+    assert f'href="/reviews/proposals/{proposals[5].id}/scores"' in second
+    third = client.get(f"/reviews/calls/{call.id}/ranking?per_page=5&page=3").get_data(as_text=True)
+    assert "排名项目10" in third and "排名项目11" in third and "排名项目09" not in third
