@@ -101,20 +101,72 @@ def remove_member(actor, member: PanelMember) -> int:
 
 
 def members(call: Call) -> list[PanelMember]:
+    """The call's panel with each reviewer loaded in the same statement (not their roles or
+    organisations: one statement whatever the size of the panel)."""
+    reviewer = contains_eager(PanelMember.reviewer)
     return list(db.session.scalars(
         select(PanelMember).join(User, User.id == PanelMember.reviewer_id)
+        .options(reviewer.lazyload(User.role_rows), reviewer.lazyload(User.memberships))
         .where(PanelMember.call_id == call.id).order_by(User.name, User.id)
     ))
 
 
-def candidate_reviewers(call: Call) -> list[User]:
-    """Active reviewer accounts not yet on the call's panel."""
-    on_panel = select(PanelMember.reviewer_id).where(PanelMember.call_id == call.id)
-    return list(db.session.scalars(
-        select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == "reviewer", User.active.is_(True), User.id.not_in(on_panel))
-        .order_by(User.name, User.id)
-    ))
+# -- searchable pickers (a panel of a big call: thousands of proposals and reviewers) ----------
+PICKER_LIMIT = 50
+PICKER_KINDS = ("reviewer", "target", "proposal")
+
+
+def picker_options(call: Call, kind: str, *, q: str = "", value: str | None = None,
+                   limit: int = PICKER_LIMIT) -> list[tuple[str, str]]:
+    """(value, label) pairs of a picker on the call's panel pages, at most `limit`, matching the
+    search text `q` (name, e-mail, title; empty: the first ones) — or, with `value`, that one
+    option if it may be chosen (how a posted choice is checked). Kinds: "reviewer" (active
+    reviewers not on the panel yet), "target" (a conflict's organisation "o:<id>" or proposal
+    "p:<id>" among the proposals under review) and "proposal" (the proposals under review).
+    At most 2 statements."""
+    q = (q or "").strip()[:100]
+    reviewable = and_(Proposal.call_id == call.id, Proposal.status.in_(permissions.REVIEWABLE_PROPOSAL_STATUSES))
+    if kind == "reviewer":
+        on_panel = select(PanelMember.reviewer_id).where(PanelMember.call_id == call.id)
+        stmt = (select(User.id, User.name, User.email).join(UserRole, UserRole.user_id == User.id)
+                .where(UserRole.role == "reviewer", User.active.is_(True), User.id.not_in(on_panel)))
+        if value is not None:
+            stmt = stmt.where(User.id == _int_or_none(value))
+        elif q:
+            stmt = stmt.where(or_(User.name.contains(q, autoescape=True), User.email.contains(q, autoescape=True)))
+        return [(str(i), f"{name} ({email})") for i, name, email in
+                db.session.execute(stmt.order_by(User.name, User.id).limit(limit))]
+    if kind == "proposal" or kind == "target":
+        out: list[tuple[str, str]] = []
+        each = limit // 2 if kind == "target" else limit  # organisations and proposals, half each
+        prefix, ident = ("", value) if kind == "proposal" else (value or "").partition(":")[::2]
+        if kind == "target" and (value is None or prefix == "o"):
+            stmt = (select(Organisation.id, Organisation.name).where(
+                Organisation.id.in_(select(Proposal.organisation_id).where(reviewable))))
+            if value is not None:
+                stmt = stmt.where(Organisation.id == _int_or_none(ident))
+            elif q:
+                stmt = stmt.where(Organisation.name.contains(q, autoescape=True))
+            out += [(f"o:{oid}", _("Organisation: %(name)s (standing conflict)", name=name)) for oid, name in
+                    db.session.execute(stmt.order_by(Organisation.name, Organisation.id).limit(each))]
+        if value is None or prefix == ("p" if kind == "target" else ""):
+            stmt = select(Proposal.id, Proposal.title).where(reviewable)
+            if value is not None:
+                stmt = stmt.where(Proposal.id == _int_or_none(ident))
+            elif q:
+                stmt = stmt.where(Proposal.title.contains(q, autoescape=True))
+            rows = db.session.execute(stmt.order_by(Proposal.id).limit(each)).all()
+            if kind == "target":
+                out += [(f"p:{pid}", _("Proposal: %(title)s", title=title)) for pid, title in rows]
+            else:
+                out += [(str(pid), title) for pid, title in rows]
+        return out[:limit] if value is None else out
+    raise ValueError(f"unknown picker {kind}")
+
+
+def _int_or_none(text) -> int | None:
+    text = str(text or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 # -- conflicts -------------------------------------------------------------------------------
