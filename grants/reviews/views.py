@@ -187,9 +187,9 @@ def ranking_export(call_id, fmt):
     call = _staff_call(call_id)
     anonymous = request.args.get("anonymous") == "1"
     result = ranking_service.compute(call)
-    reviews, names = ranking_service.export_reviews(call, with_names=not anonymous)
+    reviews, names, scores = ranking_service.export_reviews(call, with_names=not anonymous)
     sheets = [tables.ranking(result),
-              tables.scores(result, list(call.criteria), reviews, None if anonymous else names)]
+              tables.scores(result, list(call.criteria), reviews, None if anonymous else names, scores)]
     stamp = to_local(now_utc()).strftime("%Y%m%d-%H%M")
     return spreadsheet.download(fmt, f"call-{call.id}-ranking{'-anonymous' if anonymous else ''}-{stamp}", sheets,
                                 title=call.title, part=request.args.get("part"))

@@ -43,10 +43,9 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from sqlalchemy import BigInteger, and_, cast, func, select
-from sqlalchemy.orm import selectinload
 
 from grants.extensions import db
-from grants.models import Call, Organisation, Proposal, Review, ReviewAssignment, User
+from grants.models import Call, CriterionScore, Organisation, Proposal, Review, ReviewAssignment, User
 from grants.permissions import REVIEWABLE_PROPOSAL_STATUSES
 
 STATEMENTS = 2
@@ -338,14 +337,27 @@ def compute(call: Call) -> Ranking:
                    cut_remaining=cut_remaining)
 
 
-def export_reviews(call: Call, *, with_names: bool) -> tuple[list[Review], dict[int, str]]:
-    """The counted reviews of `call` with their scores (by proposal, then submission), and the
-    reviewers' names by id when `with_names` (none for an anonymous export): 2–3 statements."""
-    reviews = list(db.session.scalars(
-        counted_reviews(call.id).options(selectinload(Review.scores))
-        .order_by(Review.proposal_id, Review.submitted_at, Review.id)))
+def export_reviews(call: Call, *, with_names: bool):
+    """The counted reviews of `call` as plain rows (id, proposal_id, reviewer_id, weighted_total,
+    recommendation, submitted_at, overall_comment; by proposal, then submission), their scores
+    (review id -> criterion id -> score) and the reviewers' names by id when `with_names` (none for
+    an anonymous export): 3 statements, no ORM objects (a big call has 135,000 scores)."""
+    reviews = db.session.execute(
+        counted_reviews_rows(call.id).order_by(Review.proposal_id, Review.submitted_at, Review.id)).all()
+    scores: dict[int, dict[int, Decimal]] = {}
+    for review_id, criterion_id, score in db.session.execute(
+            _counted_filter(select(CriterionScore.review_id, CriterionScore.criterion_id, CriterionScore.score)
+                            .select_from(Review).join(CriterionScore, CriterionScore.review_id == Review.id),
+                            call.id)):
+        scores.setdefault(review_id, {})[criterion_id] = score
     names: dict[int, str] = {}
     if reviews and with_names:
         names = dict(db.session.execute(
             select(User.id, User.name).where(User.id.in_({r.reviewer_id for r in reviews}))).all())
-    return reviews, names
+    return reviews, names, scores
+
+
+def counted_reviews_rows(call_id):
+    """counted_reviews() as plain columns (what the exports show)."""
+    return _counted_filter(select(Review.id, Review.proposal_id, Review.reviewer_id, Review.weighted_total,
+                                  Review.recommendation, Review.submitted_at, Review.overall_comment), call_id)
