@@ -304,11 +304,12 @@ def remove_assignment(assignment_id):
 def queue():
     if not permissions.is_reviewer(current_user):
         abort(403)
-    rows = service.queue_for(current_user)
+    page = paginate(service.queue_query(current_user))
+    rows = page.items
     done = service.submitted_proposal_ids(current_user, [a.proposal_id for a in rows])
     # each row as this reviewer may see it: the organisation's name only where its call is not blind
     rows = [(a, redaction.for_viewer(current_user, a.proposal)) for a in rows]
-    return render_template("panel/queue.html", rows=rows, done=done)
+    return render_template("panel/queue.html", rows=rows, done=done, page=page)
 
 
 @bp.route("/assignments/<int:assignment_id>/declare", methods=["GET", "POST"])

@@ -522,7 +522,12 @@ def progress(call: Call) -> list[Progress]:
 
 def queue_for(reviewer: User) -> list[ReviewAssignment]:
     """The reviewer's open assignments (never recused or removed ones), newest call first."""
-    return list(db.session.scalars(
+    return list(db.session.scalars(queue_query(reviewer)))
+
+
+def queue_query(reviewer: User):
+    """queue_for() as a statement (the queue page paginates it)."""
+    return (
         select(ReviewAssignment)
         .join(Proposal, Proposal.id == ReviewAssignment.proposal_id)
         .join(Call, Call.id == Proposal.call_id)
@@ -532,7 +537,7 @@ def queue_for(reviewer: User) -> list[ReviewAssignment]:
         .where(ReviewAssignment.reviewer_id == reviewer.id, ReviewAssignment.status.in_(ACTIVE),
                Proposal.status.in_(permissions.REVIEWABLE_PROPOSAL_STATUSES))
         .order_by(Call.review_deadline.is_(None), Call.review_deadline, Call.id.desc(), Proposal.id)
-    ))
+    )
 
 
 def submitted_proposal_ids(reviewer: User, proposal_ids) -> set[int]:
