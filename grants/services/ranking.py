@@ -100,7 +100,12 @@ class ProposalScore:
     cumulative_requested: Decimal = Decimal("0.00")
     recommended: bool = False
     cumulative_recommended: Decimal | None = None
-    totals: list[Decimal] = field(default_factory=list)  # counted reviews' totals, by review id
+    milli_totals: list[int] = field(default_factory=list, repr=False)  # thousandths, by review id
+
+    @property
+    def totals(self) -> list[Decimal]:
+        """The counted reviews' totals, by review id (made when asked: most pages never do)."""
+        return [Decimal(m) / 1000 for m in self.milli_totals]
 
     @property
     def spread(self) -> Decimal | None:
@@ -206,7 +211,7 @@ def _fill(item: ProposalScore, call: Call, agg, values: list[int], calibrated_su
     item.score = {"mean": item.mean, "trimmed": item.trimmed, "calibrated": item.calibrated}.get(
         call.ranking_method, item.trimmed)
     item.disagreement = item.sd > threshold
-    item.totals = [Decimal(m) / _THOUSAND for m in values]
+    item.milli_totals = values
 
 
 def proposal_score(proposal: Proposal) -> ProposalScore:
