@@ -53,8 +53,9 @@ def _own_assignment(assignment_id) -> ReviewAssignment:
     return assignment
 
 
-def _member_choices(call: Call):
-    return [("", _("Choose…"))] + [(str(m.reviewer_id), m.reviewer.name) for m in service.members(call)]
+def _member_choices(call: Call, members=None):
+    members = service.members(call) if members is None else members
+    return [("", _("Choose…"))] + [(str(m.reviewer_id), m.reviewer.name) for m in members]
 
 
 def _picker_choices(call: Call, kind: str, field: str) -> list[tuple[str, str]]:
@@ -75,9 +76,9 @@ def _add_member_form(call: Call, formdata=None) -> AddMemberForm:
     return form
 
 
-def _conflict_form(call: Call) -> RecordConflictForm:
+def _conflict_form(call: Call, members=None) -> RecordConflictForm:
     form = RecordConflictForm()
-    form.reviewer_id.choices = _member_choices(call)
+    form.reviewer_id.choices = _member_choices(call, members)
     form.target.choices = _picker_choices(call, "target", "target")
     return form
 
@@ -101,8 +102,9 @@ def picker(call_id, kind):
 
 
 def _render_panel(call: Call, member_form=None, conflict_form=None, status=200):
-    screened = db.session.scalar(
-        select(func.count(Proposal.id)).where(Proposal.call_id == call.id, Proposal.status == "screened_in"))
+    proposals = service.assignable_proposals(call)  # the screened-in proposals: counted and checked for gaps
+    progress = service.progress(call)
+    members = [row.member for row in progress]
     conflicts = service.conflicts(call)
     proposal_ids = {c.proposal_id for c in conflicts if c.proposal_id}
     org_ids = {c.organisation_id for c in conflicts if c.organisation_id}
@@ -111,13 +113,12 @@ def _render_panel(call: Call, member_form=None, conflict_form=None, status=200):
     org_names = dict(db.session.execute(select(Organisation.id, Organisation.name)
                                         .where(Organisation.id.in_(org_ids))).all()) if org_ids else {}
     return render_template(
-        "panel/call.html", call=call, progress=service.progress(call), gaps=service.gaps(call),
-        conflicts=conflicts, titles=titles, org_names=org_names, screened=screened,
-        member_form=member_form or _add_member_form(call), conflict_form=conflict_form or _conflict_form(call),
+        "panel/call.html", call=call, progress=progress, gaps=service.gaps(call, proposals, members),
+        conflicts=conflicts, titles=titles, org_names=org_names, screened=len(proposals),
+        member_form=member_form or _add_member_form(call),
+        conflict_form=conflict_form or _conflict_form(call, members),
         auto_form=AutoAssignForm(), remind_form=ReminderForm(), remove_form=RemoveForm(),
-        picker_limit=service.PICKER_LIMIT,
-        users={row.id: row for row in db.session.execute(select(User.id, User.name).where(User.id.in_(
-            select(PanelMember.reviewer_id).where(PanelMember.call_id == call.id))))},
+        picker_limit=service.PICKER_LIMIT, users={m.reviewer_id: m.reviewer for m in members},
     ), status
 
 

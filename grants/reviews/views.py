@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from grants import permissions
 from grants.exports import spreadsheet, tables
 from grants.extensions import db
-from grants.models import Attachment, Call, Proposal, Review
+from grants.models import Attachment, Call, Proposal, Review, User
 from grants.reviews.forms import ReopenForm, review_form
 from grants.services import ServiceError, files, redaction
 from grants.services import ranking as ranking_service
@@ -143,11 +143,13 @@ def scores(proposal_id):
         refuse()
     reviews = list(db.session.scalars(
         select(Review).where(Review.proposal_id == proposal.id)
-        .options(selectinload(Review.scores), selectinload(Review.reviewer))
+        .options(selectinload(Review.scores),
+                 # the reviewers' names, not their roles and organisations
+                 selectinload(Review.reviewer).lazyload(User.role_rows),
+                 selectinload(Review.reviewer).lazyload(User.memberships))
         .order_by(Review.submitted_at.is_(None), Review.submitted_at, Review.id)))
-    counted = {r.id for r in db.session.scalars(
-        ranking_service.counted_reviews(proposal.call_id).where(Review.proposal_id == proposal.id))}
     row = ranking_service.proposal_score(proposal)  # this proposal's figures, not the whole call's ranking
+    counted = set(row.counted_review_ids)
     return render_template("reviews/scores.html", proposal=proposal, call=proposal.call, reviews=reviews,
                            counted=counted, row=row, criteria=list(proposal.call.criteria), reopen_form=ReopenForm())
 

@@ -170,7 +170,7 @@ def _int_or_none(text) -> int | None:
 
 
 # -- conflicts -------------------------------------------------------------------------------
-def conflict_pairs(call: Call, proposal_rows, panel_rows) -> set[tuple[int, int]]:
+def conflict_pairs(call: Call, proposal_rows, panel_rows, assignment_rows=None) -> set[tuple[int, int]]:
     """(proposal_id, reviewer_id) pairs that may never be assigned, for the given proposals
     (rows with id, organisation_id, org name, org uscc) and panel (reviewer_id, panel
     affiliation, account affiliation)."""
@@ -211,12 +211,14 @@ def conflict_pairs(call: Call, proposal_rows, panel_rows) -> set[tuple[int, int]
         if c.organisation_id is not None:
             block_org(c.organisation_id, c.reviewer_id)
     # Recused or removed assignments are not recreated automatically.
-    for a in db.session.execute(
-        select(ReviewAssignment.proposal_id, ReviewAssignment.reviewer_id)
-        .join(Proposal, Proposal.id == ReviewAssignment.proposal_id)
-        .where(Proposal.call_id == call.id, ReviewAssignment.status.in_(("recused", "removed")))
-    ):
-        pairs.add((a.proposal_id, a.reviewer_id))
+    if assignment_rows is None:
+        assignment_rows = db.session.execute(
+            select(ReviewAssignment.proposal_id, ReviewAssignment.reviewer_id, ReviewAssignment.status)
+            .join(Proposal, Proposal.id == ReviewAssignment.proposal_id)
+            .where(Proposal.call_id == call.id, ReviewAssignment.status.in_(("recused", "removed"))))
+    for proposal_id, reviewer_id, status in assignment_rows:
+        if status in ("recused", "removed"):
+            pairs.add((proposal_id, reviewer_id))
     return pairs
 
 
@@ -456,14 +458,36 @@ class Gap:
         return _("The panel has only %(panel)d reviewers; %(k)d are needed.", panel=self.panel_size, k=self.needed)
 
 
-def gaps(call: Call) -> list[Gap]:
-    """Screened-in proposals with fewer than k active reviewers, and why."""
-    proposals = _assignable_proposals(call)
-    panel = _panel_rows(call)
-    blocked = conflict_pairs(call, proposals, panel)
+def assignable_proposals(call: Call):
+    """Rows (id, organisation_id, org_name, org_uscc) of the call's proposals under review."""
+    return _assignable_proposals(call)
+
+
+@dataclass
+class PanelRow:
+    reviewer_id: int
+    panel_affiliation: str | None
+    account_affiliation: str | None
+
+
+def gaps(call: Call, proposals=None, members=None) -> list[Gap]:
+    """Screened-in proposals with fewer than k active reviewers, and why (`proposals`: the
+    rows of assignable_proposals(call), `members`: the panel with reviewers loaded, when the
+    caller has them)."""
+    proposals = _assignable_proposals(call) if proposals is None else proposals
+    if members is None:
+        panel = _panel_rows(call)
+    else:
+        panel = sorted((PanelRow(m.reviewer_id, m.affiliation, m.reviewer.affiliation) for m in members
+                        if m.reviewer.active), key=lambda r: r.reviewer_id)
+    assignments = db.session.execute(
+        select(ReviewAssignment.proposal_id, ReviewAssignment.reviewer_id, ReviewAssignment.status)
+        .join(Proposal, Proposal.id == ReviewAssignment.proposal_id).where(Proposal.call_id == call.id)).all()
+    blocked = conflict_pairs(call, proposals, panel, assignments)
     active: dict[int, set[int]] = defaultdict(set)
-    for p, r in _active_pairs(call):
-        active[p].add(r)
+    for p, r, status in assignments:
+        if status in ACTIVE:
+            active[p].add(r)
     k = call.reviewers_per_proposal
     panel_ids = {r.reviewer_id for r in panel}
     short = [p for p in proposals if len(active[p.id]) < k]
@@ -511,13 +535,15 @@ def progress(call: Call) -> list[Progress]:
         .group_by(ReviewAssignment.reviewer_id)
     ).all()
     counts = {r[0]: (int(r[1] or 0), int(r[2] or 0), int(r[3] or 0)) for r in rows}
-    panel = members(call)
-    last = dict(db.session.execute(
-        select(ReviewReminder.reviewer_id, func.max(ReviewReminder.sent_on))
-        .where(ReviewReminder.reviewer_id.in_([m.reviewer_id for m in panel]))
-        .group_by(ReviewReminder.reviewer_id)
-    ).all()) if panel else {}
-    return [Progress(m.reviewer, m, *counts.get(m.reviewer_id, (0, 0, 0)), last.get(m.reviewer_id)) for m in panel]
+    last_reminder = (select(func.max(ReviewReminder.sent_on))
+                     .where(ReviewReminder.reviewer_id == PanelMember.reviewer_id)
+                     .correlate(PanelMember).scalar_subquery())
+    reviewer = contains_eager(PanelMember.reviewer)
+    panel = db.session.execute(
+        select(PanelMember, last_reminder).join(User, User.id == PanelMember.reviewer_id)
+        .options(reviewer.lazyload(User.role_rows), reviewer.lazyload(User.memberships))
+        .where(PanelMember.call_id == call.id).order_by(User.name, User.id)).all()
+    return [Progress(m.reviewer, m, *counts.get(m.reviewer_id, (0, 0, 0)), last) for m, last in panel]
 
 
 def queue_for(reviewer: User) -> list[ReviewAssignment]:

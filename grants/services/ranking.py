@@ -101,6 +101,7 @@ class ProposalScore:
     recommended: bool = False
     cumulative_recommended: Decimal | None = None
     milli_totals: list[int] = field(default_factory=list, repr=False)  # thousandths, by review id
+    counted_review_ids: list[int] = field(default_factory=list, repr=False)  # set by proposal_score()
 
     @property
     def totals(self) -> list[Decimal]:
@@ -224,8 +225,10 @@ def proposal_score(proposal: Proposal) -> ProposalScore:
     item = ProposalScore(proposal.id, proposal.title, "", proposal.amount_requested or Decimal("0.00"),
                          proposal.submitted_at)
     mine = conn.execute(
-        _counted_filter(select(Review.reviewer_id, milli), call.id).where(Review.proposal_id == proposal.id)
+        _counted_filter(select(Review.id, Review.reviewer_id, milli), call.id).where(Review.proposal_id == proposal.id)
         .order_by(Review.id)).tuples().all()
+    item.counted_review_ids = [i for i, _r, _m in mine]
+    mine = [(r, m) for _i, r, m in mine]
     by_reviewer = conn.execute(
         _counted_filter(select(Review.reviewer_id, func.count(Review.id), func.sum(milli), func.sum(milli * milli)),
                         call.id).group_by(Review.reviewer_id)).tuples().all()
