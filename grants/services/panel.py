@@ -195,15 +195,18 @@ def conflict_pairs(call: Call, proposal_rows, panel_rows, assignment_rows=None) 
             if key:
                 for org_id in org_keys.get(key, ()):
                     block_org(org_id, r.reviewer_id)
+    # the call's organisations as a subquery, not a list of thousands of bound ids (planning such
+    # a statement cost PostgreSQL half a second at the city's scale); others are ignored below
+    call_orgs = select(Proposal.organisation_id).where(Proposal.call_id == call.id)
     for m in db.session.execute(
         select(Membership.user_id, Membership.organisation_id)
-        .where(Membership.user_id.in_(reviewer_ids), Membership.organisation_id.in_(list(by_org)))
+        .where(Membership.user_id.in_(reviewer_ids), Membership.organisation_id.in_(call_orgs))
     ):
         block_org(m.organisation_id, m.user_id)
     for c in db.session.execute(
         select(Conflict.reviewer_id, Conflict.proposal_id, Conflict.organisation_id)
         .where(Conflict.reviewer_id.in_(reviewer_ids))
-        .where(or_(Conflict.organisation_id.in_(list(by_org)),
+        .where(or_(Conflict.organisation_id.in_(call_orgs),
                    Conflict.proposal_id.in_(select(Proposal.id).where(Proposal.call_id == call.id))))
     ):
         if c.proposal_id is not None:
@@ -223,7 +226,8 @@ def conflict_pairs(call: Call, proposal_rows, panel_rows, assignment_rows=None) 
 
 
 def _assignable_proposals(call: Call):
-    return db.session.execute(
+    # Core rows on the session's connection: thousands of plain rows without ORM row processing
+    return db.session.connection().execute(
         select(Proposal.id, Proposal.organisation_id, Organisation.name.label("org_name"),
                Organisation.uscc.label("org_uscc"))
         .join(Organisation, Organisation.id == Proposal.organisation_id)
@@ -480,7 +484,7 @@ def gaps(call: Call, proposals=None, members=None) -> list[Gap]:
     else:
         panel = sorted((PanelRow(m.reviewer_id, m.affiliation, m.reviewer.affiliation) for m in members
                         if m.reviewer.active), key=lambda r: r.reviewer_id)
-    assignments = db.session.execute(
+    assignments = db.session.connection().execute(  # Core rows (thousands at the city's scale)
         select(ReviewAssignment.proposal_id, ReviewAssignment.reviewer_id, ReviewAssignment.status)
         .join(Proposal, Proposal.id == ReviewAssignment.proposal_id).where(Proposal.call_id == call.id)).all()
     blocked = conflict_pairs(call, proposals, panel, assignments)
