@@ -78,6 +78,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
 
+    from sqlalchemy import select
+    from sqlalchemy.orm import joinedload
+
     from grants import models  # noqa: F401  (register all tables)
     from grants.routing import parse_id
 
@@ -87,7 +90,12 @@ def _init_extensions(app: Flask) -> None:
         user_id = parse_id(ident)
         if user_id is None or not token:
             return None
-        user = db.session.get(models.User, user_id)
+        # ONE statement for the user with roles and organisations (every logged-in request runs it)
+        user = db.session.scalars(
+            select(models.User).where(models.User.id == user_id)
+            .options(joinedload(models.User.role_rows),
+                     joinedload(models.User.memberships).joinedload(models.Membership.organisation))
+        ).unique().first()
         if user is None or not user.active or user.session_token != token:
             return None
         return user

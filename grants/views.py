@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, request
+from flask_sqlalchemy.pagination import Pagination
 
 from grants.extensions import db
 from grants.routing import parse_id
@@ -67,11 +68,28 @@ def _clamped(value, default: int, highest: int) -> int:
     return highest if len(digits) > 18 else min(max(int(digits), 1), highest)
 
 
-def page_args() -> tuple[int, int]:
+def page_args(default_per_page: int | None = None) -> tuple[int, int]:
     """The page and page size asked for, clamped: no value makes a list fail (the one pager)."""
     page = _clamped(request.args.get("page"), 1, MAX_PAGE)
-    per_page = _clamped(request.args.get("per_page"), current_app.config["PAGE_SIZE"], MAX_PER_PAGE)
+    per_page = _clamped(request.args.get("per_page"), default_per_page or current_app.config["PAGE_SIZE"],
+                        MAX_PER_PAGE)
     return page, per_page
+
+
+class ListPagination(Pagination):
+    """The pager's page of a list already computed in Python (e.g. a call's ranking)."""
+
+    def _query_items(self) -> list:
+        start = self._query_offset
+        return self._query_args["rows"][start:start + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["rows"])
+
+
+def paginate_list(rows: list, default_per_page: int | None = None) -> ListPagination:
+    page, per_page = page_args(default_per_page)
+    return ListPagination(page=page, per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False, rows=rows)
 
 
 def paginate(stmt):

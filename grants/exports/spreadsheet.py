@@ -57,19 +57,24 @@ def _csv(sheet: Sheet) -> bytes:
 
 
 def _xlsx(sheets: list[Sheet]) -> bytes:
+    """A write-only workbook: rows are streamed into the file, not kept as cell objects."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
-    workbook = Workbook()
-    for index, sheet in enumerate(sheets):
-        ws = workbook.active if index == 0 else workbook.create_sheet()
-        ws.title = _sheet_name(sheet.title)
-        ws.append([str(h) for h in sheet.header])
-        for row in sheet.rows:
-            ws.append([safe_cell(v) for v in row])
-        for col in sheet.money_columns:
-            for cell in list(ws.iter_cols(min_col=col + 1, max_col=col + 1, min_row=2))[0] if ws.max_row > 1 else []:
-                cell.number_format = "#,##0.00"
+    workbook = Workbook(write_only=True)
+    for sheet in sheets:
+        ws = workbook.create_sheet(_sheet_name(sheet.title))
         ws.freeze_panes = sheet.freeze
+        ws.append([str(h) for h in sheet.header])
+        money = sorted(sheet.money_columns)
+        for row in sheet.rows:
+            values = [safe_cell(v) for v in row]
+            for col in money:
+                if col < len(values) and values[col] is not None:
+                    cell = WriteOnlyCell(ws, value=values[col])
+                    cell.number_format = "#,##0.00"
+                    values[col] = cell
+            ws.append(values)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -16,6 +16,18 @@ def _local(moment) -> str:
     return to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
+class _Once(dict):
+    """Labels translated once per export (a lazy label costs a catalogue lookup per use)."""
+
+    def __init__(self, translate):
+        super().__init__()
+        self.translate = translate
+
+    def __missing__(self, key):
+        value = self[key] = self.translate(key)
+        return value
+
+
 def _two_places(value):
     rounded = round2(value)
     return "" if rounded is None else rounded
@@ -26,10 +38,13 @@ def screening(proposals) -> Sheet:
     header = [_("No."), _("Project title"), _("Organisation"), _("Unified social credit code"), _("District"),
               _("Grade"), _("Category"), _("Amount requested (yuan)"), _("Matching funds (yuan)"),
               _("Submitted at (Beijing time)"), _("Status"), _("Screening note")]
+    grade = _Once(lambda g: str(labels.GRADE_LABELS.get(g, "")))
+    category = _Once(lambda c: str(labels.CATEGORY_LABELS.get(c, "")))
+    status = _Once(lambda s: str(PROPOSAL.label(s)))
     rows = [[
         p.id, p.title, p.organisation.name, p.organisation.uscc, p.organisation.district or "",
-        str(labels.GRADE_LABELS.get(p.organisation.grade, "")), str(labels.CATEGORY_LABELS.get(p.category, "")),
-        p.amount_requested, p.matching_funds, _local(p.submitted_at), str(PROPOSAL.label(p.status)),
+        grade[p.organisation.grade], category[p.category],
+        p.amount_requested, p.matching_funds, _local(p.submitted_at), status[p.status],
         p.screening_note or "",
     ] for p in proposals]
     return Sheet(_("Proposals"), header, rows, money_columns={7, 8}, key="proposals")
@@ -53,15 +68,23 @@ def ranking(result) -> Sheet:
     return Sheet(_("Ranking"), header, rows, money_columns={4, 15}, key="ranking")
 
 
-def scores(result, criteria, reviews, reviewer_names: dict[int, str] | None) -> Sheet:
+def scores(result, criteria, reviews, reviewer_names: dict[int, str] | None,
+           scores_by_review: dict[int, dict[int, object]] | None = None) -> Sheet:
     """Every counted review's scores, in ranking order. `reviewer_names` None = anonymous:
-    reviewers are numbered 1, 2, … by id instead of named."""
+    reviewers are numbered 1, 2, … by id instead of named. `reviews` are rows (id, proposal_id,
+    reviewer_id, weighted_total, recommendation, submitted_at, overall_comment) with their
+    scores in `scores_by_review` (review id -> criterion id -> score), or Review objects."""
     numbers = {rid: i for i, rid in enumerate(sorted({r.reviewer_id for r in reviews}), start=1)}
+    if reviewer_names is None:
+        reviewer = _Once(lambda rid: _("Reviewer %(n)d", n=numbers[rid]))
+    else:
+        reviewer = _Once(lambda rid: reviewer_names.get(rid, ""))
+    recommendation = _Once(lambda r: str(labels.RECOMMENDATION_LABELS.get(r, "")))
 
-    def reviewer(rid):
-        if reviewer_names is None:
-            return _("Reviewer %(n)d", n=numbers[rid])
-        return reviewer_names.get(rid, "")
+    def criterion_scores(r):
+        if scores_by_review is None:
+            return {s.criterion_id: s.score for s in r.scores}
+        return scores_by_review.get(r.id, {})
 
     by_proposal: dict[int, list] = {}
     for r in reviews:
@@ -72,12 +95,11 @@ def scores(result, criteria, reviews, reviewer_names: dict[int, str] | None) -> 
     rows = []
     for row in result.rows:
         for r in by_proposal.get(row.proposal_id, []):
-            by_criterion = {s.criterion_id: s.score for s in r.scores}
+            by_criterion = criterion_scores(r)
             rows.append(
-                [row.rank or "", row.proposal_id, row.title, reviewer(r.reviewer_id)]
+                [row.rank or "", row.proposal_id, row.title, reviewer[r.reviewer_id]]
                 + [by_criterion.get(c.id, "") for c in criteria]
-                + [r.weighted_total, str(labels.RECOMMENDATION_LABELS.get(r.recommendation, "")),
-                   _local(r.submitted_at), r.overall_comment])
+                + [r.weighted_total, recommendation[r.recommendation], _local(r.submitted_at), r.overall_comment])
     return Sheet(_("Scores by reviewer"), header, rows, freeze="E2", key="scores")
 
 
@@ -90,15 +112,20 @@ def audit_log(events, described: dict) -> Sheet:
     header = [_("When (Beijing time)"), _("Who"), _("Object"), _("Action"), _("From"), _("To"), _("Note"),
               _("Action code")]
     rows = []
+    system = _("System")
+    action = _Once(lambda a: str(action_label(a)))
+
+    def _status(key):
+        value, object_type = key
+        workflow = workflow_of(object_type)
+        return str(status_label(value, workflow)) if value and workflow else (value or "")
+
+    status = _Once(_status)
     for e in events:
         name = described.get((e.object_type, e.object_id), (f"{e.object_type} #{e.object_id}", None))[0]
-        workflow = workflow_of(e.object_type)
-
-        def status(value, workflow=workflow):
-            return str(status_label(value, workflow)) if value and workflow else (value or "")
-
-        rows.append([_local(e.at), e.actor.name if e.actor else _("System"), name, str(action_label(e.action)),
-                     status(e.from_status), status(e.to_status), e.note or "", e.action])
+        rows.append([_local(e.at), e.actor.name if e.actor else system, name, action[e.action],
+                     status[(e.from_status, e.object_type)], status[(e.to_status, e.object_type)], e.note or "",
+                     e.action])
     return Sheet(_("Audit log"), header, rows, key="audit")
 
 

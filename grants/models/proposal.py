@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import JSON
 
@@ -25,6 +25,10 @@ class Proposal(db.Model):
         CheckConstraint("amount_requested IS NULL OR amount_requested >= 0", name="requested_nonneg"),
         CheckConstraint("matching_funds IS NULL OR matching_funds >= 0", name="matching_nonneg"),
         CheckConstraint("start_date IS NULL OR end_date IS NULL OR end_date >= start_date", name="dates_order"),
+        # a call's proposals by status (ranking, panel, screening filters) and in submission order
+        # (the screening list and its last pages, the staff dashboard)
+        Index("ix_proposals_call_status", "call_id", "status"),
+        Index("ix_proposals_call_submitted", "call_id", "submitted_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,7 +62,8 @@ class Proposal(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     submission_count: Mapped[int] = mapped_column(Integer, default=0)
     # What was submitted, frozen: the proposal's content and the call's rules and rubric.
-    snapshot: Mapped[dict | None] = mapped_column(JSON)
+    # Deferred: ~6.5 KB of JSON no list, export or ranking reads (loaded when first touched).
+    snapshot: Mapped[dict | None] = mapped_column(JSON, deferred=True)
     screening_note: Mapped[str | None] = mapped_column(Text)
     screened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     screened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -53,52 +53,58 @@ def _own_assignment(assignment_id) -> ReviewAssignment:
     return assignment
 
 
-def _member_choices(call: Call):
-    return [("", _("Choose…"))] + [(str(m.reviewer_id), m.reviewer.name) for m in service.members(call)]
+def _member_choices(call: Call, members=None):
+    members = service.members(call) if members is None else members
+    return [("", _("Choose…"))] + [(str(m.reviewer_id), m.reviewer.name) for m in members]
+
+
+def _picker_choices(call: Call, kind: str, field: str) -> list[tuple[str, str]]:
+    """A searchable picker's options: on a POST the one option posted (if it may be chosen, else
+    none: the form then refuses it); on a page view the first PICKER_LIMIT matching the search
+    box `<field>_q` (works without JavaScript; grants/static/picker.js searches as you type)."""
+    if request.method == "POST":
+        posted = request.form.get(field) or ""
+        options = service.picker_options(call, kind, value=posted) if posted else []
+    else:
+        options = service.picker_options(call, kind, q=request.args.get(f"{field}_q", ""))
+    return [("", _("Choose…"))] + options
 
 
 def _add_member_form(call: Call, formdata=None) -> AddMemberForm:
     form = AddMemberForm(formdata=formdata) if formdata is not None else AddMemberForm()
-    form.reviewer_id.choices = [("", _("Choose…"))] + [
-        (str(u.id), f"{u.name} ({u.email})") for u in service.candidate_reviewers(call)]
+    form.reviewer_id.choices = _picker_choices(call, "reviewer", "reviewer_id")
     return form
 
 
-def _conflict_form(call: Call) -> RecordConflictForm:
+def _conflict_form(call: Call, members=None) -> RecordConflictForm:
     form = RecordConflictForm()
-    form.reviewer_id.choices = _member_choices(call)
-    rows = db.session.execute(
-        select(Proposal.id, Proposal.title, Organisation.id, Organisation.name)
-        .join(Organisation, Organisation.id == Proposal.organisation_id)
-        .where(Proposal.call_id == call.id, Proposal.status.in_(permissions.REVIEWABLE_PROPOSAL_STATUSES))
-        .order_by(Organisation.name, Proposal.id)
-    ).all()
-    orgs = {}
-    for _pid, _title, org_id, org_name in rows:
-        orgs.setdefault(org_id, org_name)
-    form.target.choices = (
-        [("", _("Choose…"))]
-        + [(f"o:{oid}", _("Organisation: %(name)s (standing conflict)", name=name)) for oid, name in orgs.items()]
-        + [(f"p:{pid}", _("Proposal: %(title)s", title=title)) for pid, title, _oid, _on in rows]
-    )
+    form.reviewer_id.choices = _member_choices(call, members)
+    form.target.choices = _picker_choices(call, "target", "target")
     return form
 
 
 def _assignment_form(call: Call) -> AddAssignmentForm:
     form = AddAssignmentForm()
     form.reviewer_id.choices = _member_choices(call)
-    form.proposal_id.choices = [("", _("Choose…"))] + [
-        (str(pid), title) for pid, title in db.session.execute(
-            select(Proposal.id, Proposal.title)
-            .where(Proposal.call_id == call.id, Proposal.status.in_(permissions.REVIEWABLE_PROPOSAL_STATUSES))
-            .order_by(Proposal.id))
-    ]
+    form.proposal_id.choices = _picker_choices(call, "proposal", "proposal_id")
     return form
 
 
+@bp.route("/calls/<int:call_id>/picker/<kind>")
+@login_required
+def picker(call_id, kind):
+    """The options of a searchable picker matching ?q= (JSON), for grants/static/picker.js."""
+    call = _staff_call(call_id)
+    if kind not in service.PICKER_KINDS:
+        abort(404)
+    options = service.picker_options(call, kind, q=request.args.get("q", ""))
+    return jsonify([{"value": v, "label": label} for v, label in options])
+
+
 def _render_panel(call: Call, member_form=None, conflict_form=None, status=200):
-    screened = db.session.scalar(
-        select(func.count(Proposal.id)).where(Proposal.call_id == call.id, Proposal.status == "screened_in"))
+    proposals = service.assignable_proposals(call)  # the screened-in proposals: counted and checked for gaps
+    progress = service.progress(call)
+    members = [row.member for row in progress]
     conflicts = service.conflicts(call)
     proposal_ids = {c.proposal_id for c in conflicts if c.proposal_id}
     org_ids = {c.organisation_id for c in conflicts if c.organisation_id}
@@ -107,12 +113,12 @@ def _render_panel(call: Call, member_form=None, conflict_form=None, status=200):
     org_names = dict(db.session.execute(select(Organisation.id, Organisation.name)
                                         .where(Organisation.id.in_(org_ids))).all()) if org_ids else {}
     return render_template(
-        "panel/call.html", call=call, progress=service.progress(call), gaps=service.gaps(call),
-        conflicts=conflicts, titles=titles, org_names=org_names, screened=screened,
-        member_form=member_form or _add_member_form(call), conflict_form=conflict_form or _conflict_form(call),
+        "panel/call.html", call=call, progress=progress, gaps=service.gaps(call, proposals, members),
+        conflicts=conflicts, titles=titles, org_names=org_names, screened=len(proposals),
+        member_form=member_form or _add_member_form(call),
+        conflict_form=conflict_form or _conflict_form(call, members),
         auto_form=AutoAssignForm(), remind_form=ReminderForm(), remove_form=RemoveForm(),
-        users={u.id: u for u in db.session.scalars(select(User).where(User.id.in_(
-            select(PanelMember.reviewer_id).where(PanelMember.call_id == call.id))))},
+        picker_limit=service.PICKER_LIMIT, users={m.reviewer_id: m.reviewer for m in members},
     ), status
 
 
@@ -250,7 +256,8 @@ def assignments(call_id):
     orgs = dict(db.session.execute(select(Organisation.id, Organisation.name).where(
         Organisation.id.in_({p.organisation_id for p in page.items}))).all()) if ids else {}
     return render_template("panel/assignments.html", call=call, page=page, by_proposal=by_proposal, names=names,
-                           orgs=orgs, form=_assignment_form(call), remove_form=RemoveForm())
+                           orgs=orgs, form=_assignment_form(call), remove_form=RemoveForm(),
+                           picker_limit=service.PICKER_LIMIT)
 
 
 @bp.route("/calls/<int:call_id>/assignments", methods=["POST"])
@@ -298,11 +305,12 @@ def remove_assignment(assignment_id):
 def queue():
     if not permissions.is_reviewer(current_user):
         abort(403)
-    rows = service.queue_for(current_user)
+    page = paginate(service.queue_query(current_user))
+    rows = page.items
     done = service.submitted_proposal_ids(current_user, [a.proposal_id for a in rows])
     # each row as this reviewer may see it: the organisation's name only where its call is not blind
     rows = [(a, redaction.for_viewer(current_user, a.proposal)) for a in rows]
-    return render_template("panel/queue.html", rows=rows, done=done)
+    return render_template("panel/queue.html", rows=rows, done=done, page=page)
 
 
 @bp.route("/assignments/<int:assignment_id>/declare", methods=["GET", "POST"])

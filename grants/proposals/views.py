@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from grants import permissions
 from grants.exports import spreadsheet, tables
@@ -82,6 +83,7 @@ def index():
     if org is None:
         abort(403)
     stmt = (select(Proposal).where(Proposal.organisation_id == org.id)
+            .options(selectinload(Proposal.call))  # each row shows its call: one statement for the page
             .order_by(Proposal.updated_at.desc(), Proposal.id.desc()))
     page = paginate(stmt)
     return render_template("proposals/index.html", page=page, org=org,

@@ -13,15 +13,16 @@ from sqlalchemy.orm import selectinload
 from grants import permissions
 from grants.exports import spreadsheet, tables
 from grants.extensions import db
-from grants.models import Attachment, Call, Proposal, Review
+from grants.models import Attachment, Call, Proposal, Review, User
 from grants.reviews.forms import ReopenForm, review_form
 from grants.services import ServiceError, files, redaction
 from grants.services import ranking as ranking_service
 from grants.services import reviews as service
 from grants.timeutil import now_utc, to_local
-from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate, refuse
+from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate, paginate_list, refuse
 
 bp = Blueprint("reviews", __name__)
+RANKING_PAGE_SIZE = 100  # rows of the ranking page (the whole ranking is in the exports)
 
 
 # -- loading -------------------------------------------------------------------------------------
@@ -142,12 +143,13 @@ def scores(proposal_id):
         refuse()
     reviews = list(db.session.scalars(
         select(Review).where(Review.proposal_id == proposal.id)
-        .options(selectinload(Review.scores), selectinload(Review.reviewer))
+        .options(selectinload(Review.scores),
+                 # the reviewers' names, not their roles and organisations
+                 selectinload(Review.reviewer).lazyload(User.role_rows),
+                 selectinload(Review.reviewer).lazyload(User.memberships))
         .order_by(Review.submitted_at.is_(None), Review.submitted_at, Review.id)))
-    counted = {r.id for r in db.session.scalars(
-        ranking_service.counted_reviews(proposal.call_id).where(Review.proposal_id == proposal.id))}
-    result = ranking_service.compute(proposal.call)
-    row = next((x for x in result.rows if x.proposal_id == proposal.id), None)
+    row = ranking_service.proposal_score(proposal)  # this proposal's figures, not the whole call's ranking
+    counted = set(row.counted_review_ids)
     return render_template("reviews/scores.html", proposal=proposal, call=proposal.call, reviews=reviews,
                            counted=counted, row=row, criteria=list(proposal.call.criteria), reopen_form=ReopenForm())
 
@@ -176,7 +178,9 @@ def reopen(review_id):
 def ranking(call_id):
     call = _staff_call(call_id)
     result = ranking_service.compute(call)
-    return render_template("reviews/ranking.html", call=call, result=result)
+    page = paginate_list(result.rows, RANKING_PAGE_SIZE)
+    cut_page = result.cut_index // page.per_page + 1 if result.cut_index is not None else None
+    return render_template("reviews/ranking.html", call=call, result=result, page=page, cut_page=cut_page)
 
 
 @bp.route("/calls/<int:call_id>/ranking.<fmt>")
@@ -185,9 +189,9 @@ def ranking_export(call_id, fmt):
     call = _staff_call(call_id)
     anonymous = request.args.get("anonymous") == "1"
     result = ranking_service.compute(call)
-    reviews, names = ranking_service.export_reviews(call, with_names=not anonymous)
+    reviews, names, scores = ranking_service.export_reviews(call, with_names=not anonymous)
     sheets = [tables.ranking(result),
-              tables.scores(result, list(call.criteria), reviews, None if anonymous else names)]
+              tables.scores(result, list(call.criteria), reviews, None if anonymous else names, scores)]
     stamp = to_local(now_utc()).strftime("%Y%m%d-%H%M")
     return spreadsheet.download(fmt, f"call-{call.id}-ranking{'-anonymous' if anonymous else ''}-{stamp}", sheets,
                                 title=call.title, part=request.args.get("part"))

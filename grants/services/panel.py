@@ -101,24 +101,76 @@ def remove_member(actor, member: PanelMember) -> int:
 
 
 def members(call: Call) -> list[PanelMember]:
+    """The call's panel with each reviewer loaded in the same statement (not their roles or
+    organisations: one statement whatever the size of the panel)."""
+    reviewer = contains_eager(PanelMember.reviewer)
     return list(db.session.scalars(
         select(PanelMember).join(User, User.id == PanelMember.reviewer_id)
+        .options(reviewer.lazyload(User.role_rows), reviewer.lazyload(User.memberships))
         .where(PanelMember.call_id == call.id).order_by(User.name, User.id)
     ))
 
 
-def candidate_reviewers(call: Call) -> list[User]:
-    """Active reviewer accounts not yet on the call's panel."""
-    on_panel = select(PanelMember.reviewer_id).where(PanelMember.call_id == call.id)
-    return list(db.session.scalars(
-        select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == "reviewer", User.active.is_(True), User.id.not_in(on_panel))
-        .order_by(User.name, User.id)
-    ))
+# -- searchable pickers (a panel of a big call: thousands of proposals and reviewers) ----------
+PICKER_LIMIT = 50
+PICKER_KINDS = ("reviewer", "target", "proposal")
+
+
+def picker_options(call: Call, kind: str, *, q: str = "", value: str | None = None,
+                   limit: int = PICKER_LIMIT) -> list[tuple[str, str]]:
+    """(value, label) pairs of a picker on the call's panel pages, at most `limit`, matching the
+    search text `q` (name, e-mail, title; empty: the first ones) — or, with `value`, that one
+    option if it may be chosen (how a posted choice is checked). Kinds: "reviewer" (active
+    reviewers not on the panel yet), "target" (a conflict's organisation "o:<id>" or proposal
+    "p:<id>" among the proposals under review) and "proposal" (the proposals under review).
+    At most 2 statements."""
+    q = (q or "").strip()[:100]
+    reviewable = and_(Proposal.call_id == call.id, Proposal.status.in_(permissions.REVIEWABLE_PROPOSAL_STATUSES))
+    if kind == "reviewer":
+        on_panel = select(PanelMember.reviewer_id).where(PanelMember.call_id == call.id)
+        stmt = (select(User.id, User.name, User.email).join(UserRole, UserRole.user_id == User.id)
+                .where(UserRole.role == "reviewer", User.active.is_(True), User.id.not_in(on_panel)))
+        if value is not None:
+            stmt = stmt.where(User.id == _int_or_none(value))
+        elif q:
+            stmt = stmt.where(or_(User.name.contains(q, autoescape=True), User.email.contains(q, autoescape=True)))
+        return [(str(i), f"{name} ({email})") for i, name, email in
+                db.session.execute(stmt.order_by(User.name, User.id).limit(limit))]
+    if kind == "proposal" or kind == "target":
+        out: list[tuple[str, str]] = []
+        each = limit // 2 if kind == "target" else limit  # organisations and proposals, half each
+        prefix, ident = ("", value) if kind == "proposal" else (value or "").partition(":")[::2]
+        if kind == "target" and (value is None or prefix == "o"):
+            stmt = (select(Organisation.id, Organisation.name).where(
+                Organisation.id.in_(select(Proposal.organisation_id).where(reviewable))))
+            if value is not None:
+                stmt = stmt.where(Organisation.id == _int_or_none(ident))
+            elif q:
+                stmt = stmt.where(Organisation.name.contains(q, autoescape=True))
+            out += [(f"o:{oid}", _("Organisation: %(name)s (standing conflict)", name=name)) for oid, name in
+                    db.session.execute(stmt.order_by(Organisation.name, Organisation.id).limit(each))]
+        if value is None or prefix == ("p" if kind == "target" else ""):
+            stmt = select(Proposal.id, Proposal.title).where(reviewable)
+            if value is not None:
+                stmt = stmt.where(Proposal.id == _int_or_none(ident))
+            elif q:
+                stmt = stmt.where(Proposal.title.contains(q, autoescape=True))
+            rows = db.session.execute(stmt.order_by(Proposal.id).limit(each)).all()
+            if kind == "target":
+                out += [(f"p:{pid}", _("Proposal: %(title)s", title=title)) for pid, title in rows]
+            else:
+                out += [(str(pid), title) for pid, title in rows]
+        return out[:limit] if value is None else out
+    raise ValueError(f"unknown picker {kind}")
+
+
+def _int_or_none(text) -> int | None:
+    text = str(text or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 # -- conflicts -------------------------------------------------------------------------------
-def conflict_pairs(call: Call, proposal_rows, panel_rows) -> set[tuple[int, int]]:
+def conflict_pairs(call: Call, proposal_rows, panel_rows, assignment_rows=None) -> set[tuple[int, int]]:
     """(proposal_id, reviewer_id) pairs that may never be assigned, for the given proposals
     (rows with id, organisation_id, org name, org uscc) and panel (reviewer_id, panel
     affiliation, account affiliation)."""
@@ -143,15 +195,18 @@ def conflict_pairs(call: Call, proposal_rows, panel_rows) -> set[tuple[int, int]
             if key:
                 for org_id in org_keys.get(key, ()):
                     block_org(org_id, r.reviewer_id)
+    # the call's organisations as a subquery, not a list of thousands of bound ids (planning such
+    # a statement cost PostgreSQL half a second at the city's scale); others are ignored below
+    call_orgs = select(Proposal.organisation_id).where(Proposal.call_id == call.id)
     for m in db.session.execute(
         select(Membership.user_id, Membership.organisation_id)
-        .where(Membership.user_id.in_(reviewer_ids), Membership.organisation_id.in_(list(by_org)))
+        .where(Membership.user_id.in_(reviewer_ids), Membership.organisation_id.in_(call_orgs))
     ):
         block_org(m.organisation_id, m.user_id)
     for c in db.session.execute(
         select(Conflict.reviewer_id, Conflict.proposal_id, Conflict.organisation_id)
         .where(Conflict.reviewer_id.in_(reviewer_ids))
-        .where(or_(Conflict.organisation_id.in_(list(by_org)),
+        .where(or_(Conflict.organisation_id.in_(call_orgs),
                    Conflict.proposal_id.in_(select(Proposal.id).where(Proposal.call_id == call.id))))
     ):
         if c.proposal_id is not None:
@@ -159,17 +214,20 @@ def conflict_pairs(call: Call, proposal_rows, panel_rows) -> set[tuple[int, int]
         if c.organisation_id is not None:
             block_org(c.organisation_id, c.reviewer_id)
     # Recused or removed assignments are not recreated automatically.
-    for a in db.session.execute(
-        select(ReviewAssignment.proposal_id, ReviewAssignment.reviewer_id)
-        .join(Proposal, Proposal.id == ReviewAssignment.proposal_id)
-        .where(Proposal.call_id == call.id, ReviewAssignment.status.in_(("recused", "removed")))
-    ):
-        pairs.add((a.proposal_id, a.reviewer_id))
+    if assignment_rows is None:
+        assignment_rows = db.session.execute(
+            select(ReviewAssignment.proposal_id, ReviewAssignment.reviewer_id, ReviewAssignment.status)
+            .join(Proposal, Proposal.id == ReviewAssignment.proposal_id)
+            .where(Proposal.call_id == call.id, ReviewAssignment.status.in_(("recused", "removed"))))
+    for proposal_id, reviewer_id, status in assignment_rows:
+        if status in ("recused", "removed"):
+            pairs.add((proposal_id, reviewer_id))
     return pairs
 
 
 def _assignable_proposals(call: Call):
-    return db.session.execute(
+    # Core rows on the session's connection: thousands of plain rows without ORM row processing
+    return db.session.connection().execute(
         select(Proposal.id, Proposal.organisation_id, Organisation.name.label("org_name"),
                Organisation.uscc.label("org_uscc"))
         .join(Organisation, Organisation.id == Proposal.organisation_id)
@@ -404,14 +462,36 @@ class Gap:
         return _("The panel has only %(panel)d reviewers; %(k)d are needed.", panel=self.panel_size, k=self.needed)
 
 
-def gaps(call: Call) -> list[Gap]:
-    """Screened-in proposals with fewer than k active reviewers, and why."""
-    proposals = _assignable_proposals(call)
-    panel = _panel_rows(call)
-    blocked = conflict_pairs(call, proposals, panel)
+def assignable_proposals(call: Call):
+    """Rows (id, organisation_id, org_name, org_uscc) of the call's proposals under review."""
+    return _assignable_proposals(call)
+
+
+@dataclass
+class PanelRow:
+    reviewer_id: int
+    panel_affiliation: str | None
+    account_affiliation: str | None
+
+
+def gaps(call: Call, proposals=None, members=None) -> list[Gap]:
+    """Screened-in proposals with fewer than k active reviewers, and why (`proposals`: the
+    rows of assignable_proposals(call), `members`: the panel with reviewers loaded, when the
+    caller has them)."""
+    proposals = _assignable_proposals(call) if proposals is None else proposals
+    if members is None:
+        panel = _panel_rows(call)
+    else:
+        panel = sorted((PanelRow(m.reviewer_id, m.affiliation, m.reviewer.affiliation) for m in members
+                        if m.reviewer.active), key=lambda r: r.reviewer_id)
+    assignments = db.session.connection().execute(  # Core rows (thousands at the city's scale)
+        select(ReviewAssignment.proposal_id, ReviewAssignment.reviewer_id, ReviewAssignment.status)
+        .join(Proposal, Proposal.id == ReviewAssignment.proposal_id).where(Proposal.call_id == call.id)).all()
+    blocked = conflict_pairs(call, proposals, panel, assignments)
     active: dict[int, set[int]] = defaultdict(set)
-    for p, r in _active_pairs(call):
-        active[p].add(r)
+    for p, r, status in assignments:
+        if status in ACTIVE:
+            active[p].add(r)
     k = call.reviewers_per_proposal
     panel_ids = {r.reviewer_id for r in panel}
     short = [p for p in proposals if len(active[p.id]) < k]
@@ -459,18 +539,25 @@ def progress(call: Call) -> list[Progress]:
         .group_by(ReviewAssignment.reviewer_id)
     ).all()
     counts = {r[0]: (int(r[1] or 0), int(r[2] or 0), int(r[3] or 0)) for r in rows}
-    panel = members(call)
-    last = dict(db.session.execute(
-        select(ReviewReminder.reviewer_id, func.max(ReviewReminder.sent_on))
-        .where(ReviewReminder.reviewer_id.in_([m.reviewer_id for m in panel]))
-        .group_by(ReviewReminder.reviewer_id)
-    ).all()) if panel else {}
-    return [Progress(m.reviewer, m, *counts.get(m.reviewer_id, (0, 0, 0)), last.get(m.reviewer_id)) for m in panel]
+    last_reminder = (select(func.max(ReviewReminder.sent_on))
+                     .where(ReviewReminder.reviewer_id == PanelMember.reviewer_id)
+                     .correlate(PanelMember).scalar_subquery())
+    reviewer = contains_eager(PanelMember.reviewer)
+    panel = db.session.execute(
+        select(PanelMember, last_reminder).join(User, User.id == PanelMember.reviewer_id)
+        .options(reviewer.lazyload(User.role_rows), reviewer.lazyload(User.memberships))
+        .where(PanelMember.call_id == call.id).order_by(User.name, User.id)).all()
+    return [Progress(m.reviewer, m, *counts.get(m.reviewer_id, (0, 0, 0)), last) for m, last in panel]
 
 
 def queue_for(reviewer: User) -> list[ReviewAssignment]:
     """The reviewer's open assignments (never recused or removed ones), newest call first."""
-    return list(db.session.scalars(
+    return list(db.session.scalars(queue_query(reviewer)))
+
+
+def queue_query(reviewer: User):
+    """queue_for() as a statement (the queue page paginates it)."""
+    return (
         select(ReviewAssignment)
         .join(Proposal, Proposal.id == ReviewAssignment.proposal_id)
         .join(Call, Call.id == Proposal.call_id)
@@ -480,7 +567,7 @@ def queue_for(reviewer: User) -> list[ReviewAssignment]:
         .where(ReviewAssignment.reviewer_id == reviewer.id, ReviewAssignment.status.in_(ACTIVE),
                Proposal.status.in_(permissions.REVIEWABLE_PROPOSAL_STATUSES))
         .order_by(Call.review_deadline.is_(None), Call.review_deadline, Call.id.desc(), Proposal.id)
-    ))
+    )
 
 
 def submitted_proposal_ids(reviewer: User, proposal_ids) -> set[int]:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 03:27:19.387087
+Create Date: 2026-11-28 03:28:30.845251
 
 """
 from alembic import op
@@ -462,6 +462,8 @@ def upgrade():
     )
     with op.batch_alter_table('proposals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_proposals_call_id'), ['call_id'], unique=False)
+        batch_op.create_index('ix_proposals_call_status', ['call_id', 'status'], unique=False)
+        batch_op.create_index('ix_proposals_call_submitted', ['call_id', 'submitted_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposals_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposals_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposals_submitted_at'), ['submitted_at'], unique=False)
@@ -1141,6 +1143,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_proposals_submitted_at'))
         batch_op.drop_index(batch_op.f('ix_proposals_status'))
         batch_op.drop_index(batch_op.f('ix_proposals_organisation_id'))
+        batch_op.drop_index('ix_proposals_call_submitted')
+        batch_op.drop_index('ix_proposals_call_status')
         batch_op.drop_index(batch_op.f('ix_proposals_call_id'))
 
     op.drop_table('proposals')
