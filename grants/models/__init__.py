@@ -1,7 +1,7 @@
 """All models, imported here so Alembic and the app see one metadata."""
 from grants.models.audit import AuditEvent, OutboxMessage  # noqa: F401
 from grants.models.award import Award, AwardNotice, Objection  # noqa: F401
-from grants.models.call import Call, RubricCriterion, TrancheRule  # noqa: F401
+from grants.models.call import Call, CallAttachment, RubricCriterion, TrancheRule  # noqa: F401
 from grants.models.contract import Contract, ContractCounter, ContractTemplate, ContractVersion  # noqa: F401
 from grants.models.files import StoredFile  # noqa: F401
 from grants.models.finance import Disbursement, Tranche  # noqa: F401
