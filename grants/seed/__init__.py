@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 
 STEPS = ["grants.seed.core", "grants.seed.calls", "grants.seed.proposals", "grants.seed.panel", "grants.seed.reviews",
-         "grants.seed.awards", "grants.seed.reports", "grants.seed.finance"]
+         "grants.seed.awards", "grants.seed.reports", "grants.seed.finance", "grants.seed.site"]
 
 
 def run() -> list[tuple[str, str]]:
