@@ -120,6 +120,18 @@ class Config:
     FUNDER_PHONE = os.environ.get("FUNDER_PHONE", "0573-82071234")
     FUNDER_CITY = os.environ.get("FUNDER_CITY", "嘉兴市")
     CONTRACT_PREFIX = os.environ.get("CONTRACT_PREFIX", "JXGY")
+    # The footer of every page: the lines a government website carries (an empty value leaves
+    # its line out). ICP and public-security filing numbers are given as printed, e.g.
+    # "浙ICP备12345678号" / "浙公网安备33040202000123号"; the identifier code (网站标识码) is the
+    # one issued for government websites. The demo values are placeholders.
+    SITE_SPONSOR = os.environ.get("SITE_SPONSOR", FUNDER_NAME)
+    SITE_ADDRESS = os.environ.get("SITE_ADDRESS", FUNDER_ADDRESS)
+    SITE_POSTCODE = os.environ.get("SITE_POSTCODE", "314000")
+    SITE_PHONE = os.environ.get("SITE_PHONE", FUNDER_PHONE)
+    SITE_EMAIL = os.environ.get("SITE_EMAIL", "")
+    SITE_ICP = os.environ.get("SITE_ICP", "浙ICP备00000000号")
+    SITE_PSB = os.environ.get("SITE_PSB", "浙公网安备33040202000000号")
+    SITE_CODE = os.environ.get("SITE_CODE", "3304000000")
     # Disbursements at or above this amount (yuan) need a second approval by a senior approver.
     SECOND_APPROVAL_THRESHOLD = os.environ.get("SECOND_APPROVAL_THRESHOLD", "100000")
     CONTRACT_PLACE = os.environ.get("CONTRACT_PLACE", "浙江省嘉兴市")

@@ -130,10 +130,12 @@ def _register_blueprints(app: Flask) -> None:
     from grants.calls.views import bp as calls_bp
     from grants.organisations.records import bp as organisation_records_bp
     from grants.public.views import bp as public_bp
+    from grants.public.views import site_bp
 
     app.register_blueprint(calls_bp, url_prefix="/calls")
     app.register_blueprint(organisation_records_bp, url_prefix="/organisations")
     app.register_blueprint(public_bp, url_prefix="/public")
+    app.register_blueprint(site_bp)
     app.register_blueprint(proposals_bp, url_prefix="/proposals")
     from grants.panel.views import bp as panel_bp
 

@@ -120,6 +120,8 @@ ACTION_LABELS = {
     "organisation.unblacklist": _lp("audit action", "Removed from the 严重违法失信 list"),
     "call.create": _lp("audit action", "Call created"),
     "call.update": _lp("audit action", "Call changed"),
+    "call.attach": _lp("audit action", "File attached to the call"),
+    "call.detach": _lp("audit action", "File removed from the call"),
     "call.schedule": _lp("audit action", "Set to open by itself"),
     "call.unschedule": _lp("audit action", "No longer opens by itself"),
     "call.open": _lp("audit action", "Opened"),

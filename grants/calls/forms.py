@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -16,7 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional, Regexp
 from wtforms.widgets import DateInput
 
 from grants import labels
@@ -130,6 +131,13 @@ class CallForm(FlaskForm):
     show_scores_after_submit = BooleanField(
         _l("Reviewers see the other reviews' scores (never names) after submitting their own"), default=True)
     allow_resubmit = BooleanField(_l("Allow resubmission after withdrawal"), default=True)
+    contact_name = StringField(**TEXT, label=_l("Contact person"), validators=[Optional(), at_most(50)])
+    contact_phone = StringField(**TEXT, label=_l("Contact telephone"), validators=[
+        Optional(), at_most(30), Regexp(r"^[0-9+()\- 转]*$", message=_l("Enter a telephone number, for example "
+                                                                        "0573-82071234."))])
+    contact_email = StringField(**TEXT, label=_l("Contact e-mail"), validators=[
+        Optional(), at_most(120), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                                         message=_l("Enter an e-mail address such as name@example.org."))])
 
     min_grade = ChoiceField(_l("Minimum grade"), choices=[], coerce=int, default=0)
     min_years_registered = WholeNumberField(_l("Minimum years since registration"), low=0, high=50)
@@ -215,6 +223,9 @@ class CallForm(FlaskForm):
             "notice_working_days": self.notice_working_days.data if self.notice_working_days.data is not None else 5,
             "review_deadline": end_of_local_day(self.review_deadline_on.data) if self.review_deadline_on.data else None,
             "show_scores_after_submit": bool(self.show_scores_after_submit.data),
+            "contact_name": (self.contact_name.data or "").strip(),
+            "contact_phone": (self.contact_phone.data or "").strip(),
+            "contact_email": (self.contact_email.data or "").strip(),
         }
 
 
@@ -235,6 +246,7 @@ def initial_from_call(call) -> dict:
         "notice_working_days": call.notice_working_days, "allow_resubmit": call.allow_resubmit,
         "review_deadline_on": to_local(call.review_deadline).date() if call.review_deadline else None,
         "show_scores_after_submit": call.show_scores_after_submit,
+        "contact_name": call.contact_name, "contact_phone": call.contact_phone, "contact_email": call.contact_email,
         "min_grade": call.min_grade or 0, "min_years_registered": call.min_years_registered,
         "require_verified": call.require_verified, "require_inspection_passed": call.require_inspection_passed,
         "exclude_blacklisted": call.exclude_blacklisted, "districts": list(call.districts or []),
@@ -280,3 +292,11 @@ def as_formdata(form) -> MultiDict:
     for field in form:
         walk(field)
     return sent
+
+
+class CallAttachmentForm(FlaskForm):
+    """A guide or template file for the public call page (also the CSRF check of its removal)."""
+
+    title = StringField(**TEXT, label=_l("Title shown to applicants (optional: the file name)"),
+                        validators=[Optional(), at_most(200)])
+    file = FileField(_l("File (PDF, Word, Excel, JPEG or PNG, at most 10 MB)"))

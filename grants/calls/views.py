@@ -6,14 +6,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from grants import permissions
-from grants.calls.forms import CallForm, as_formdata, initial_for_new, initial_from_call
-from grants.models import Call
+from grants.calls.forms import CallAttachmentForm, CallForm, as_formdata, initial_for_new, initial_from_call
+from grants.models import Call, CallAttachment
 from grants.models.call import CALL_STATUSES
-from grants.services import ServiceError
+from grants.services import ServiceError, call_site, files
 from grants.services import calls as service
 from grants.services import hub as hub_service
 from grants.services.audit import history
-from grants.views import apply_field_errors, get_or_404, paginate, refuse
+from grants.views import apply_field_errors, flash_form_errors, get_or_404, paginate, refuse
 from grants.workflows import CALL
 
 bp = Blueprint("calls", __name__)
@@ -62,9 +62,53 @@ def new():
 @bp.route("/<int:call_id>")
 def detail(call_id):
     call = get_or_404(Call, call_id)
+    return _render_detail(call, CallAttachmentForm())
+
+
+def _render_detail(call, file_form, status=200):
     hub = hub_service.for_call(call)
     return render_template("calls/detail.html", call=call, hub=hub, counts=hub.proposals,
-                           events=history(call), next_steps=permissions.call_next_steps(current_user, call))
+                           events=history(call), next_steps=permissions.call_next_steps(current_user, call),
+                           file_form=file_form), status
+
+
+# -- guide and template files (shown on the public call page) ----------------------------------
+UPLOAD_REQUEST_LIMIT = files.MAX_FILE_BYTES + 256 * 1024
+
+
+@bp.route("/<int:call_id>/files", methods=["POST"])
+def upload_file(call_id):
+    if request.content_length and request.content_length > UPLOAD_REQUEST_LIMIT:
+        abort(413)
+    call = get_or_404(Call, call_id)
+    form = CallAttachmentForm()
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        data = upload.read(files.MAX_FILE_BYTES + 1) if upload else b""
+        try:
+            call_site.add_attachment(current_user, call, upload.filename if upload else None, data, form.title.data)
+        except ServiceError as exc:
+            apply_field_errors(form, exc)
+        else:
+            flash(_("The file has been attached to the call; it can be downloaded from the public call page."),
+                  "success")
+            return redirect(url_for("calls.detail", call_id=call.id) + "#call-files")
+    return _render_detail(call, form, 422)
+
+
+@bp.route("/<int:call_id>/files/<int:file_id>/delete", methods=["POST"])
+def delete_file(call_id, file_id):
+    call = get_or_404(Call, call_id)
+    attachment = get_or_404(CallAttachment, file_id)
+    if attachment.call_id != call.id:
+        abort(404)
+    form = CallAttachmentForm()
+    if form.validate_on_submit():
+        call_site.remove_attachment(current_user, attachment)
+        flash(_("The file has been removed from the call."), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("calls.detail", call_id=call.id) + "#call-files")
 
 
 @bp.route("/<int:call_id>/edit", methods=["GET", "POST"])

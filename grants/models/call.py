@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import JSON
 
 from grants.extensions import db
+from grants.models.files import StoredFile
 from grants.models.types import Money, UTCDateTime, utcnow
 from grants.workflows import CALL
 
@@ -89,6 +90,11 @@ class Call(db.Model):
     report_grace_days: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     evaluation_criteria: Mapped[list] = mapped_column(JSON, default=default_evaluation_criteria)
 
+    # The person applicants ask about this call (shown on the public page).
+    contact_name: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    contact_phone: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(120), default="", server_default="")
+
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -98,6 +104,9 @@ class Call(db.Model):
     )
     tranches: Mapped[list[TrancheRule]] = relationship(
         back_populates="call", cascade="all, delete-orphan", order_by="TrancheRule.position"
+    )
+    attachments: Mapped[list[CallAttachment]] = relationship(
+        back_populates="call", cascade="all, delete-orphan", order_by="CallAttachment.id"
     )
 
     def __repr__(self) -> str:
@@ -141,3 +150,33 @@ class TrancheRule(db.Model):
     milestone_number: Mapped[int | None] = mapped_column(Integer)
 
     call: Mapped[Call] = relationship(back_populates="tranches")
+
+
+class CallAttachment(db.Model):
+    """A guide or template file staff attach to a call (申报指南, 申报书模板…), downloadable by
+    everyone once the call is published. The bytes live under UPLOAD_ROOT by content hash."""
+
+    __tablename__ = "call_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    call: Mapped[Call] = relationship(back_populates="attachments")
+    stored_file: Mapped[StoredFile] = relationship(lazy="joined")
+
+    @property
+    def size(self) -> int:
+        return self.stored_file.size
+
+    @property
+    def content_type(self) -> str:
+        return self.stored_file.content_type
+
+    @property
+    def sha256(self) -> str:
+        return self.stored_file.sha256

@@ -1,7 +1,17 @@
 """Public pages, no login: open calls and past calls with rules, dates, budget and rubric."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,9 +19,9 @@ from sqlalchemy import select
 from grants import permissions
 from grants.awards.forms import ObjectionForm
 from grants.extensions import limiter
-from grants.models import Call
+from grants.models import Call, CallAttachment
 from grants.routing import parse_id
-from grants.services import ServiceError, eligibility
+from grants.services import ServiceError, call_site, eligibility, files
 from grants.services import awards as awards_service
 from grants.services import calls as calls_service
 from grants.services import proposals as proposals_service
@@ -19,6 +29,8 @@ from grants.timeutil import local_today
 from grants.views import get_or_404, paginate
 
 bp = Blueprint("public", __name__)
+# Site-wide files browsers ask for at fixed addresses (registered without a prefix).
+site_bp = Blueprint("site", __name__)
 
 PAST = ("closed", "decided", "archived")
 
@@ -39,7 +51,22 @@ def call(call_id):
     failures = eligibility.check(call, org, local_today()) if org is not None and call.status == "open" else None
     limit_reached = org is not None and call.status == "open" and not proposals_service.may_start(call, org)
     return render_template("public/call.html", call=call, org=org, failures=failures, limit_reached=limit_reached,
-                           limit_message=proposals_service.limit_message(call))
+                           limit_message=proposals_service.limit_message(call), time_left=call_site.call_time_left(call))
+
+
+@bp.route("/calls/<int:call_id>/files/<int:file_id>")
+def call_file(call_id, file_id):
+    """A guide or template file of a published call, under its own (Chinese) name: Werkzeug writes
+    the RFC 5987 `filename*=UTF-8''…` parameter with an ASCII fallback."""
+    call = get_or_404(Call, call_id)
+    attachment = get_or_404(CallAttachment, file_id)
+    if attachment.call_id != call.id or not permissions.can_view_call_publicly(call):
+        abort(404)
+    path = files.path_for(attachment.sha256)
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                     download_name=files.sanitise_name(attachment.original_name, attachment.content_type), max_age=0)
 
 
 @bp.route("/calls/<int:call_id>/notice")
@@ -94,3 +121,10 @@ def contracts():
 def public_open_calls(limit: int = 5):
     """Open calls for the home page."""
     return calls_service.open_calls(limit=limit)
+
+
+@site_bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; answer with the one in static/."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)

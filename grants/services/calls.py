@@ -45,13 +45,15 @@ TRANCHE_PRESETS = {
 
 # Fields that may still change once a call has opened; everything else is frozen.
 # Editable after the call opens: its texts, and the review timetable (not a rule applicants rely on).
-FREE_FIELDS = ("title", "description", "review_deadline", "show_scores_after_submit")
+FREE_FIELDS = ("title", "description", "review_deadline", "show_scores_after_submit",
+               "contact_name", "contact_phone", "contact_email")
 CALL_FIELDS = (
     "title", "description", "categories", "budget_pool", "per_project_cap", "min_matching_share",
     "max_personnel_share", "max_proposals_per_org", "term_min_months", "term_max_months", "opens_at",
     "closes_at", "allow_resubmit", "min_grade", "min_years_registered", "require_verified",
     "require_inspection_passed", "exclude_blacklisted", "districts", "reviewers_per_proposal",
     "blind_review", "notice_working_days", "review_deadline", "show_scores_after_submit",
+    "contact_name", "contact_phone", "contact_email",
 )
 # Form field that shows the message for a model field (dates are entered as day + time).
 FIELD_FOR = {"opens_at": "opens_on", "closes_at": "closes_on"}
@@ -227,9 +229,10 @@ def update_call(actor, call: Call, data: dict, criteria: list[CriterionRow], tra
                 raise ServiceError(_("Please correct the marked fields."), errors)
             before = {k: _plain(getattr(call, k)) for k in FREE_FIELDS}
             for key in FREE_FIELDS:
-                setattr(call, key, data[key])
+                if key in data:
+                    setattr(call, key, data[key])
             record(actor, call, "call.update",
-                   data={"before": before, "after": {k: _plain(data[k]) for k in FREE_FIELDS}})
+                   data={"before": before, "after": {k: _plain(getattr(call, k)) for k in FREE_FIELDS}})
         return
     errors = _validate(data, criteria, tranches)
     if errors:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 03:28:30.845251
+Create Date: 2026-11-28 03:28:49.064918
 
 """
 from alembic import op
@@ -122,6 +122,9 @@ def upgrade():
     sa.Column('notice_working_days', sa.Integer(), nullable=False),
     sa.Column('report_grace_days', sa.Integer(), server_default='10', nullable=False),
     sa.Column('evaluation_criteria', sa.JSON(), nullable=False),
+    sa.Column('contact_name', sa.String(length=50), server_default='', nullable=False),
+    sa.Column('contact_phone', sa.String(length=30), server_default='', nullable=False),
+    sa.Column('contact_email', sa.String(length=120), server_default='', nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
     sa.Column('updated_at', grants.models.types.UTCDateTime(), nullable=False),
@@ -320,6 +323,23 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_award_notices')),
     sa.UniqueConstraint('call_id', name='uq_award_notices_call_id')
     )
+    op.create_table('call_attachments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('call_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('original_name', sa.String(length=255), nullable=False),
+    sa.Column('stored_file_id', sa.Integer(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_call_attachments_call_id_calls'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['stored_file_id'], ['stored_files.id'], name=op.f('fk_call_attachments_stored_file_id_stored_files')),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_call_attachments_uploaded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_call_attachments'))
+    )
+    with op.batch_alter_table('call_attachments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_call_attachments_call_id'), ['call_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_call_attachments_stored_file_id'), ['stored_file_id'], unique=False)
+
     op.create_table('contract_templates',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('call_id', sa.Integer(), nullable=False),
@@ -1172,6 +1192,11 @@ def downgrade():
 
     op.drop_table('enforcement_records')
     op.drop_table('contract_templates')
+    with op.batch_alter_table('call_attachments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_call_attachments_stored_file_id'))
+        batch_op.drop_index(batch_op.f('ix_call_attachments_call_id'))
+
+    op.drop_table('call_attachments')
     op.drop_table('award_notices')
     with op.batch_alter_table('api_calls', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_calls_token_id'))

@@ -23,7 +23,7 @@ def errors_of(html: str, field_id: str) -> list[str]:
         return re.findall(r"<span>(.*?)</span>", m.group(1), re.S)
     # row cells: the error block follows the input inside the same <td>
     m = re.search(
-        rf'<td class="has-error"><[^>]*id="{re.escape(field_id)}"[^>]*>.*?<div class="error"[^>]*>(.*?)</div>',
+        rf'<td class="has-error"[^>]*><[^>]*id="{re.escape(field_id)}"[^>]*>.*?<div class="error"[^>]*>(.*?)</div>',
         html, re.S)
     return re.findall(r"<span>(.*?)</span>", m.group(1), re.S) if m else []
 
