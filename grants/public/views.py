@@ -51,7 +51,8 @@ def call(call_id):
     failures = eligibility.check(call, org, local_today()) if org is not None and call.status == "open" else None
     limit_reached = org is not None and call.status == "open" and not proposals_service.may_start(call, org)
     return render_template("public/call.html", call=call, org=org, failures=failures, limit_reached=limit_reached,
-                           limit_message=proposals_service.limit_message(call), time_left=call_site.call_time_left(call))
+                           limit_message=proposals_service.limit_message(call),
+                           time_left=call_site.call_time_left(call))
 
 
 @bp.route("/calls/<int:call_id>/files/<int:file_id>")
