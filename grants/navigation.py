@@ -31,6 +31,7 @@ HOME_PAGES = frozenset({"main.index", "main.dashboard"})
 # rule ends in an extension (`….pdf`, `export.<fmt>`, `….json`) are recognised without being listed.
 NOT_PAGES = frozenset({
     "static", "proposals.download", "reviews.attachment", "reports.evidence", "organisations.certificate",
+    "panel.picker", "public.call_file",
 })
 
 

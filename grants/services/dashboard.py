@@ -97,23 +97,52 @@ def open_calls_for(org: Organisation, now: datetime | None = None) -> list[OpenC
     return [OpenCall(c, counts[c.id], not proposal_service.limit_reached(c, counts[c.id])) for c in calls]
 
 
-def staff_todo(today: date | None = None) -> list[Todo]:
+@dataclass
+class LiveFacts:
+    """What the staff to-do list, the finance to-do list and the charts share: the live calls
+    (latest closing first) with their review and report counts, and the payment requests waiting
+    per status, and the proposals waiting for screening per call. Four statements, asked once per
+    dashboard."""
+    calls: list[Call]
+    to_screen: dict[int, int]
+    reviews: dict[int, dict[str, int]]
+    reports: dict[int, dict]
+    payments_waiting: dict[str, int]
+
+
+def live_facts(today: date | None = None) -> LiveFacts:
+    today = today or local_today()
+    submitted = (select(func.count()).where(Proposal.call_id == Call.id, Proposal.status == "submitted")
+                 .correlate(Call).scalar_subquery())
+    rows = db.session.execute(select(Call, submitted).where(Call.status.in_(LIVE_CALLS))
+                              .order_by(Call.closes_at.desc(), Call.id.desc())).all()
+    calls = [call for call, _n in rows]
+    ids = [c.id for c in calls]
+    waiting = dict(db.session.execute(
+        select(Disbursement.status, func.count())
+        .where(Disbursement.status.in_(("requested", "first_approved", "approved")))
+        .group_by(Disbursement.status)).all())
+    return LiveFacts(calls, {call.id: n or 0 for call, n in rows},
+                     hub.review_counts(ids) if ids else {}, hub.report_counts(ids, today) if ids else {}, waiting)
+
+
+def staff_todo(today: date | None = None, facts: LiveFacts | None = None) -> list[Todo]:
     """What waits for program staff, with counts and deadlines; empty items are left out."""
     today = today or local_today()
+    facts = facts or live_facts(today)
     items: list[Todo] = []
-    pending = db.session.scalar(select(func.count()).select_from(Organisation)
-                                .where(Organisation.status == "pending")) or 0
+    count = lambda model, *where: select(func.count()).select_from(model).where(*where).scalar_subquery()  # noqa: E731
+    pending, generated, signed = db.session.execute(select(
+        count(Organisation, Organisation.status == "pending"),
+        count(Contract, Contract.status == "generated"),
+        count(Contract, Contract.status == "signed_uploaded"))).one()
     if pending:
         items.append(Todo("organisations", _("Organisations to verify"), pending,
                           ("organisations.index", {"status": "pending"})))
-    calls = list(db.session.scalars(select(Call).where(Call.status.in_(LIVE_CALLS))
-                                    .order_by(Call.closes_at.desc(), Call.id.desc())))
-    ids = [c.id for c in calls]
-    to_screen = dict(db.session.execute(
-        select(Proposal.call_id, func.count()).where(Proposal.call_id.in_(ids), Proposal.status == "submitted")
-        .group_by(Proposal.call_id)).all()) if ids else {}
-    reviews = hub.review_counts(ids) if ids else {}
-    reports = hub.report_counts(ids, today) if ids else {}
+    calls = facts.calls
+    to_screen = facts.to_screen
+    reviews = facts.reviews
+    reports = facts.reports
     soon = now_utc() + timedelta(days=REVIEWS_DUE_SOON_DAYS)
     for call in calls:
         if to_screen.get(call.id):
@@ -137,15 +166,12 @@ def staff_todo(today: date | None = None) -> list[Todo]:
         items.append(Todo(f"notice-{call_id}", _("Awards in public notice: %(call)s",
                                                  call=titles.get(call_id, "")), n,
                           ("awards.call", {"call_id": call_id}), _as_date(ends_on)))
-    contracts = dict(db.session.execute(
-        select(Contract.status, func.count()).where(Contract.status.in_(("generated", "signed_uploaded")))
-        .group_by(Contract.status)).all())
-    if contracts.get("signed_uploaded"):
-        items.append(Todo("contracts-check", _("Signed contracts to check"), contracts["signed_uploaded"],
+    if signed:
+        items.append(Todo("contracts-check", _("Signed contracts to check"), signed,
                           ("contracts.index", {}), urgent=True))
-    if contracts.get("generated"):
+    if generated:
         items.append(Todo("contracts-sign", _("Contracts awaiting the organisation's signature"),
-                          contracts["generated"], ("contracts.index", {})))
+                          generated, ("contracts.index", {})))
     for call in calls:
         r = reports.get(call.id)
         if r and r["to_review"]:
@@ -157,12 +183,9 @@ def staff_todo(today: date | None = None) -> list[Todo]:
     return items
 
 
-def finance_todo() -> list[Todo]:
+def finance_todo(facts: LiveFacts | None = None) -> list[Todo]:
     """Payment requests waiting for finance: first approval, second approval, payment."""
-    counts = dict(db.session.execute(
-        select(Disbursement.status, func.count())
-        .where(Disbursement.status.in_(("requested", "first_approved", "approved")))
-        .group_by(Disbursement.status)).all())
+    counts = (facts or live_facts()).payments_waiting
     items = []
     for status in ("requested", "first_approved", "approved"):
         if counts.get(status):
@@ -215,37 +238,37 @@ def _months(today: date, n: int = CHART_MONTHS) -> list[str]:
     return list(reversed(out))
 
 
-def staff_charts(today: date | None = None) -> list[Chart]:
+def staff_charts(today: date | None = None, facts: LiveFacts | None = None) -> list[Chart]:
     """Proposals by status and category, review progress per call, money by month, overdue
-    reports per call and payment requests waiting for approval: seven statements."""
+    reports per call and payment requests waiting for approval: four statements besides the
+    shared facts."""
     today = today or local_today()
-    by_status = dict(db.session.execute(
-        select(Proposal.status, func.count()).where(Proposal.status != "draft").group_by(Proposal.status)).all())
+    facts = facts or live_facts(today)
+    by_status: dict[str, int] = defaultdict(int)
+    by_category: dict[str | None, int] = defaultdict(int)
+    for status, category, n in db.session.execute(
+            select(Proposal.status, Proposal.category, func.count()).where(Proposal.status != "draft")
+            .group_by(Proposal.status, Proposal.category)).all():
+        by_status[status] += n
+        by_category[category] += n
     order = [s for s in PROPOSAL.statuses if s in by_status]
     charts = [Chart("status", _("Proposals by status"), [_("Proposals")],
                     [(str(PROPOSAL.label(s)), [by_status[s]]) for s in order], label_heading=_("Status"))]
-    by_category = db.session.execute(
-        select(Proposal.category, func.count()).where(Proposal.status != "draft")
-        .group_by(Proposal.category).order_by(func.count().desc())).all()
+    categories = sorted(by_category.items(), key=lambda kv: (-kv[1], kv[0] or ""))
     charts.append(Chart("category", _("Proposals by category"), [_("Proposals")],
-                        [(str(CATEGORY_LABELS.get(c, c)) if c else _("(none)"), [n]) for c, n in by_category],
+                        [(str(CATEGORY_LABELS.get(c, c)) if c else _("(none)"), [n]) for c, n in categories],
                         label_heading=_("Category")))
-    calls = list(db.session.scalars(select(Call).where(Call.status.in_(LIVE_CALLS))
-                                    .order_by(Call.closes_at.desc(), Call.id.desc()).limit(6)))
-    ids = [c.id for c in calls]
-    reviews = hub.review_counts(ids) if ids else {}
+    calls = facts.calls[:6]
+    reviews = facts.reviews
     charts.append(Chart("reviews", _("Review progress"), [_("Done"), _("Outstanding")],
                         [(c.title, [reviews[c.id]["done"], reviews[c.id]["outstanding"]])
                          for c in calls if reviews[c.id]["expected"]], label_heading=_("Call")))
     charts.append(_money_chart(today))
-    reports = hub.report_counts(ids, today) if ids else {}
+    reports = facts.reports
     charts.append(Chart("overdue", _("Overdue reports"), [_("Overdue"), _("Due within 14 days")],
                         [(c.title, [reports[c.id]["overdue"], reports[c.id]["due_soon"]]) for c in calls
                          if reports[c.id]["overdue"] or reports[c.id]["due_soon"]], label_heading=_("Call")))
-    pending = dict(db.session.execute(
-        select(Disbursement.status, func.count())
-        .where(Disbursement.status.in_(("requested", "first_approved", "approved")))
-        .group_by(Disbursement.status)).all())
+    pending = facts.payments_waiting
     charts.append(Chart("approvals", _("Payment requests waiting"), [_("Requests")],
                         [(str(DISBURSEMENT.label(s)), [pending.get(s, 0)])
                          for s in ("requested", "first_approved", "approved")], label_heading=_("Status")))
@@ -288,12 +311,12 @@ def for_user(actor: User) -> Dashboard:
         board.open_calls = open_calls_for(board.org)
     if permissions.can_screen_proposals(actor):
         board.screening_calls = screening_calls()
-    if permissions.is_staff(actor):
-        board.staff_todo = staff_todo()
-    if permissions.is_finance(actor) or permissions.is_staff(actor):
-        board.finance_todo = finance_todo()
     if permissions.is_staff(actor) or permissions.is_finance(actor):
-        board.charts = staff_charts()
+        facts = live_facts()
+        if permissions.is_staff(actor):
+            board.staff_todo = staff_todo(facts=facts)
+        board.finance_todo = finance_todo(facts)
+        board.charts = staff_charts(facts=facts)
     if permissions.is_reviewer(actor):
         board.reviewer_todo = reviewer_todo(actor)
     return board

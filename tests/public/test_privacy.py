@@ -11,6 +11,7 @@ from grants.models import (
     Award,
     AwardNotice,
     Call,
+    CallAttachment,
     ContractVersion,
     CriterionScore,
     Disbursement,
@@ -70,6 +71,8 @@ def _arguments() -> dict[str, list]:
         "code": list(db.session.scalars(select(ContractVersion.verification_code))),
         "fmt": ["csv"],
         "draw_id": list(db.session.scalars(select(SpotCheckDraw.id))),
+        "file_id": [],
+        "call_files": [tuple(r) for r in db.session.execute(select(CallAttachment.call_id, CallAttachment.id))],
     }
 
 
@@ -91,6 +94,8 @@ def _urls(app) -> list[str]:
                 urls.append(url_for(rule.endpoint))
             elif len(names) == 1:
                 urls += [url_for(rule.endpoint, **{names[0]: v}) for v in args[names[0]]]
+            elif names == ["call_id", "file_id"]:  # a call's guide files
+                urls += [url_for(rule.endpoint, call_id=c, file_id=f) for c, f in args["call_files"]]
             else:
                 unknown.append(rule.rule)
     assert not unknown, f"public routes this test cannot fill: {unknown}"
@@ -112,6 +117,9 @@ def test_no_public_page_shows_a_private_value(app, client, runner):
             if response.status_code == 404:
                 continue
             assert response.status_code == 200, f"{url}: {response.status_code}"
+            if not (response.mimetype.startswith("text/") or response.mimetype.endswith("json")):
+                response.close()
+                continue  # a guide file staff attached to a call (a template spreadsheet, a PDF)
             shown += 1
             text = response.get_data(as_text=True)
             leaks += [f"{lang} {url}: {v}" for v in private if v in text]
