@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import JSON
 
 from grants.extensions import db
-from grants.models.files import StoredFile
+from grants.models.files import StoredFile, StoredFileFacts
 from grants.models.types import Money, UTCDateTime, utcnow
 from grants.workflows import CALL
 
@@ -152,7 +152,7 @@ class TrancheRule(db.Model):
     call: Mapped[Call] = relationship(back_populates="tranches")
 
 
-class CallAttachment(db.Model):
+class CallAttachment(StoredFileFacts, db.Model):
     """A guide or template file staff attach to a call (申报指南, 申报书模板…), downloadable by
     everyone once the call is published. The bytes live under UPLOAD_ROOT by content hash."""
 
@@ -168,15 +168,3 @@ class CallAttachment(db.Model):
 
     call: Mapped[Call] = relationship(back_populates="attachments")
     stored_file: Mapped[StoredFile] = relationship(lazy="joined")
-
-    @property
-    def size(self) -> int:
-        return self.stored_file.size
-
-    @property
-    def content_type(self) -> str:
-        return self.stored_file.content_type
-
-    @property
-    def sha256(self) -> str:
-        return self.stored_file.sha256

@@ -25,3 +25,20 @@ class StoredFile(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     content_type: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StoredFileFacts:
+    """For rows that name a stored file (`stored_file`): its hash, size and type, as the download
+    views and templates read them."""
+
+    @property
+    def sha256(self) -> str:
+        return self.stored_file.sha256
+
+    @property
+    def size(self) -> int:
+        return self.stored_file.size
+
+    @property
+    def content_type(self) -> str:
+        return self.stored_file.content_type

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import JSON
 
 from grants.extensions import db
-from grants.models.files import StoredFile
+from grants.models.files import StoredFile, StoredFileFacts
 from grants.models.types import Money, UTCDateTime, utcnow
 from grants.workflows import PROPOSAL
 
@@ -143,7 +143,7 @@ class ProposedMilestone(db.Model):
     proposal: Mapped[Proposal] = relationship(back_populates="milestones")
 
 
-class Attachment(db.Model):
+class Attachment(StoredFileFacts, db.Model):
     """A file attached to a proposal; the bytes live under UPLOAD_ROOT by content hash."""
 
     __tablename__ = "attachments"
@@ -157,15 +157,3 @@ class Attachment(db.Model):
 
     proposal: Mapped[Proposal] = relationship(back_populates="attachments")
     stored_file: Mapped[StoredFile] = relationship(lazy="joined")
-
-    @property
-    def sha256(self) -> str:
-        return self.stored_file.sha256
-
-    @property
-    def size(self) -> int:
-        return self.stored_file.size
-
-    @property
-    def content_type(self) -> str:
-        return self.stored_file.content_type
