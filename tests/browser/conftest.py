@@ -39,8 +39,10 @@ def live_server(app):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
+    # shutdown() lets the request in hand finish (a page's autosave beacon sent as its context
+    # closed, say); wait for it, or the next test's clean-up would race its transaction.
     server.shutdown()
-    thread.join(timeout=5)
+    thread.join(timeout=60)
 
 
 @pytest.fixture
