@@ -226,7 +226,8 @@ def test_a_result_without_rectification_sends_no_mail_and_can_be_corrected_then_
                                  rectification_due_on=None, today=DRAW_DAY)
     with pytest.raises(ServiceError):
         spotchecks.close_result(staff, item, DRAW_DAY, today=DRAW_DAY)
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "spotcheckitem")).all()
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "spotcheckitem")
+                                 .order_by(AuditEvent.id)).all()
     assert actions == ["spotcheck.result", "spotcheck.result_change", "spotcheck.close"]
     assert _count(SpotCheckResult) == 1
 
