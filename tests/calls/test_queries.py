@@ -40,4 +40,4 @@ def test_call_detail_counts_in_one_query(login):
         create_proposal(call)
     assert _count(client, f"/calls/{call.id}") == few
     html = client.get(f"/calls/{call.id}").get_data(as_text=True)
-    assert ": 11</li>" in html
+    assert "<strong>11</strong></li>" in html
