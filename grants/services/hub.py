@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, literal, select, union_all
 
 from grants.extensions import db
 from grants.models import (
@@ -101,19 +101,22 @@ def report_counts(call_ids: list[int], today: date, soon_days: int = DUE_SOON_DA
     return out
 
 
-def _by_status(model, call_id: int) -> dict[str, int]:
-    return dict(db.session.execute(
-        select(model.status, func.count()).where(model.call_id == call_id).group_by(model.status)).all())
+def _by_status(call_id: int, *models) -> list[dict[str, int]]:
+    """Per model, the call's rows counted by status: one UNION ALL statement."""
+    parts = [select(literal(i).label("part"), m.status, func.count()).where(m.call_id == call_id)
+             .group_by(m.status) for i, m in enumerate(models)]
+    out: list[dict[str, int]] = [{} for _ in models]
+    for part, status, n in db.session.execute(union_all(*parts)).all():
+        out[part][status] = n
+    return out
 
 
 def for_call(call: Call, today: date | None = None) -> CallHub:
-    """Everything the hub shows about `call`, in nine statements whatever the call's size."""
+    """Everything the hub shows about `call`, in seven statements whatever the call's size."""
     today = today or local_today()
     hub = CallHub(call=call)
-    hub.proposals = _by_status(Proposal, call.id)
+    hub.proposals, hub.awards, hub.contracts = _by_status(call.id, Proposal, Award, Contract)
     hub.reviews = review_counts([call.id])[call.id]
-    hub.awards = _by_status(Award, call.id)
-    hub.contracts = _by_status(Contract, call.id)
     reports = report_counts([call.id], today)[call.id]
     hub.next_report_due = reports.pop("next_due")
     hub.reports = reports

@@ -73,4 +73,4 @@ def test_hub_uses_the_same_number_of_statements_for_an_empty_and_a_full_call(log
     assert w.call.title  # loaded before counting
     with recorded_statements(db.engine) as seen:
         hub.for_call(w.call)
-    assert len(list(seen)) == 9
+    assert len(list(seen)) == 7
