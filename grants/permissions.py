@@ -125,6 +125,11 @@ def call_next_steps(user, call) -> list[str]:
     return CALL.steps_for(call, user)
 
 
+def can_view_organisation_publicly(org) -> bool:
+    """Only verified organisations have a public page (信息公开); pending and rejected ones don't."""
+    return org.status == "verified"
+
+
 def can_view_call_publicly(call) -> bool:
     """Everyone (no login) sees a call once it is published; drafts stay internal."""
     return call.status != "draft"

@@ -31,6 +31,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from grants import permissions
 from grants.extensions import db
 from grants.labels import CATEGORY_LABELS, DISTRICTS
 from grants.models import (
@@ -50,7 +51,7 @@ from grants.models import (
     Tranche,
 )
 from grants.models.disclosure import ENFORCEMENT_KINDS
-from grants.models.organisation import GRADE_VALID_YEARS, ORG_VERIFIED
+from grants.models.organisation import GRADE_VALID_YEARS
 from grants.services import ServiceError, atomic, lock, spotchecks
 from grants.services.audit import record
 from grants.services.reports import members
@@ -245,7 +246,7 @@ def project_page(award: Award) -> dict:
 def public_organisation(org_id: int) -> Organisation | None:
     """A verified organisation (only those have a public page), or None."""
     org = db.session.get(Organisation, org_id)
-    return org if org is not None and org.status == ORG_VERIFIED else None
+    return org if org is not None and permissions.can_view_organisation_publicly(org) else None
 
 
 def grade_expiry(org: Organisation) -> date | None:
