@@ -33,6 +33,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import throwaway  # noqa: E402  (bench/throwaway.py)
+
 VALIDATOR = ROOT.parent / "shared" / "tools" / "validate_open_data.py"
 
 RUNS = 7
@@ -164,33 +167,13 @@ def run_backend(url: str, tmp: str) -> dict:
     return out
 
 
-def _postgres(url: str):
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from config import _database_url
-
-    parsed = make_url(_database_url(url))
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text('DROP DATABASE IF EXISTS "bench_open_data"'))
-        conn.execute(text('CREATE DATABASE "bench_open_data"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text('DROP DATABASE IF EXISTS "bench_open_data" WITH (FORCE)'))
-        admin.dispose()
-
-    return parsed.set(database="bench_open_data").render_as_string(hide_password=False), drop
-
-
 def main() -> None:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         results.append(run_backend(f"sqlite:///{tmp}/bench.sqlite3", tmp))
         pg = os.environ.get("TEST_DATABASE_URL")
         if pg:
-            url, drop = _postgres(pg)
+            url, drop = throwaway.postgres(pg, "bench_open_data")
             try:
                 results.append(run_backend(url, tmp))
             finally:

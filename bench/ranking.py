@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+import throwaway  # noqa: E402  (bench/throwaway.py)
 
 RUNS = 7
 BASELINE_RUNS = 3
@@ -184,27 +185,6 @@ def run_backend(url: str) -> tuple[float, int, int]:
     return statistics.median(timings), s_small, s_big
 
 
-def _postgres(url: str):
-    """A throwaway database 'bench_ranking' on the server of `url`."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from config import _database_url
-
-    parsed = make_url(_database_url(url))
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text('DROP DATABASE IF EXISTS "bench_ranking"'))
-        conn.execute(text('CREATE DATABASE "bench_ranking"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text('DROP DATABASE IF EXISTS "bench_ranking" WITH (FORCE)'))
-        admin.dispose()
-
-    return parsed.set(database="bench_ranking").render_as_string(hide_password=False), drop
-
-
 def main() -> None:
     from assign import time_assign  # bench/assign.py
 
@@ -213,7 +193,7 @@ def main() -> None:
         results.append(run_backend(f"sqlite:///{tmp}/bench.sqlite3"))
     pg = os.environ.get("TEST_DATABASE_URL")
     if pg:
-        url, drop = _postgres(pg)
+        url, drop = throwaway.postgres(pg, "bench_ranking")
         try:
             results.append(run_backend(url))
         finally:
