@@ -40,6 +40,21 @@ CATEGORY_LABELS = {
     "other": _lp("service category", "Other"),
 }
 
+# What an organisation can do in a major emergency (重大突发事件): the capability registry and
+# the capability an emergency proposal provides share these codes.
+CAPABILITY_LABELS = {
+    "rescue": _lp("emergency capability", "Rescue"),
+    "medical": _lp("emergency capability", "Medical support"),
+    "counselling": _lp("emergency capability", "Psychological counselling"),
+    "logistics": _lp("emergency capability", "Logistics and delivery"),
+    "checkpoint": _lp("emergency capability", "Community checkpoint duty"),
+    "volunteers": _lp("emergency capability", "Volunteer mobilisation"),
+    "goods": _lp("emergency capability", "Donations of goods"),
+    "shelter": _lp("emergency capability", "Temporary shelter and care"),
+    "other": _lp("emergency capability", "Other"),
+}
+CAPABILITY_TYPES = tuple(CAPABILITY_LABELS)
+
 BUDGET_CATEGORY_LABELS = {
     "personnel": _lp("budget category", "Personnel"),
     "activities": _lp("budget category", "Activities"),

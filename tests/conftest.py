@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import smtplib
+import threading
 
 import pytest
 from flask import g, has_app_context
@@ -89,9 +90,16 @@ def app(database_url, tmp_path_factory):
         _db.engine.dispose()
 
 
+# The browser tests' live server answers requests on its own thread and connection; a request
+# still in flight from the previous test (an autosave beacon sent as a page closed) and this
+# cleaning transaction would lock rows in opposite orders and deadlock on PostgreSQL. The live
+# server holds this gate for each request and the cleaning holds it too, so they take turns.
+DB_GATE = threading.Lock()
+
+
 def _empty_tables():
     _db.session.rollback()
-    with _db.engine.begin() as conn:
+    with DB_GATE, _db.engine.begin() as conn:
         # DELETE is much faster than TRUNCATE on the tiny tables of a test. Audit events are
         # append-only in PostgreSQL (a trigger refuses DELETE); the test superuser switches
         # ordinary triggers off for this one cleaning transaction.

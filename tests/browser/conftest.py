@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.conftest import DB_GATE
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 CHROMIUM_ARGS = [
@@ -34,13 +36,24 @@ def pytest_collection_modifyitems(items):
 def live_server(app):
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}; `make setup` installs Debian's chromium package")
-    server = make_server("127.0.0.1", 0, app, threaded=False)
+    def gated(environ, start_response):
+        # One request at a time with the tests' table cleaning (tests/conftest.py DB_GATE).
+        # The body is read inside the gate too: a streamed export queries while it is sent.
+        with DB_GATE:
+            result = app(environ, start_response)
+            try:
+                body = b"".join(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+        return [body]
+
+    server = make_server("127.0.0.1", 0, gated, threaded=False)
     port = server.server_port
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
-    # shutdown() lets the request in hand finish (a page's autosave beacon sent as its context
-    # closed, say); wait for it, or the next test's clean-up would race its transaction.
+    # shutdown() lets the request in hand finish; wait for it before the tables are dropped.
     server.shutdown()
     thread.join(timeout=60)
 
