@@ -36,7 +36,8 @@ sys.path.insert(0, str(ROOT))
 
 PASSWORD = "scale-password-2026"
 SQLITE_PATH = ROOT / "instance" / "scale.sqlite3"
-DB_NAME = "scale"
+# SCALE_DB names another database (two people measuring on one server at once).
+DB_NAME = os.environ.get("SCALE_DB", "scale")
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 # (title, size, status, reviewers per proposal (0: not reviewed), decided)
 CALLS = [
