@@ -44,10 +44,21 @@ class Call(db.Model):
         CheckConstraint("max_personnel_share >= 0 AND max_personnel_share <= 100", name="personnel_pct"),
         CheckConstraint("ranking_method IN ('mean','trimmed','calibrated')", name="ranking_known"),
         CheckConstraint("report_grace_days >= 0", name="grace_nonneg"),
+        CheckConstraint("kind IN ('ordinary','emergency')", name="kind_known"),
+        CheckConstraint("decision_hours IS NULL OR decision_hours > 0", name="decision_hours_positive"),
+        CheckConstraint("report_every_days IS NULL OR report_every_days > 0", name="report_every_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
+    # An emergency call (应急项目) is a call with other settings: it opens at once, takes
+    # proposals until staff close it, promises a decision within `decision_hours` of each
+    # submission, may award without the public notice period (`skip_notice`, emergency
+    # procurement) and asks for a brief report every `report_every_days`.
+    kind: Mapped[str] = mapped_column(String(20), default="ordinary", server_default="ordinary")
+    decision_hours: Mapped[int | None] = mapped_column(Integer)
+    skip_notice: Mapped[bool] = mapped_column(Boolean, default=False)
+    report_every_days: Mapped[int | None] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(Text, default="")
     categories: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)

@@ -43,6 +43,8 @@ class Proposal(db.Model):
     # Everything below may be empty while a draft.
     title: Mapped[str] = mapped_column(String(200), default="")
     category: Mapped[str | None] = mapped_column(String(30))
+    # The emergency capability (grants.labels.CAPABILITY_TYPES) an emergency proposal provides.
+    capability: Mapped[str | None] = mapped_column(String(20))
     summary: Mapped[str] = mapped_column(Text, default="")
     need_analysis: Mapped[str] = mapped_column(Text, default="")
     objectives: Mapped[str] = mapped_column(Text, default="")

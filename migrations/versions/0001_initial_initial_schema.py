@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 03:28:49.064918
+Create Date: 2026-11-28 04:51:04.931872
 
 """
 from alembic import op
@@ -92,6 +92,10 @@ def upgrade():
     op.create_table('calls',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=20), server_default='ordinary', nullable=False),
+    sa.Column('decision_hours', sa.Integer(), nullable=True),
+    sa.Column('skip_notice', sa.Boolean(), nullable=False),
+    sa.Column('report_every_days', sa.Integer(), nullable=True),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('categories', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
@@ -128,13 +132,16 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
     sa.Column('updated_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.CheckConstraint("kind IN ('ordinary','emergency')", name=op.f('ck_calls_kind_known')),
     sa.CheckConstraint("ranking_method IN ('mean','trimmed','calibrated')", name=op.f('ck_calls_ranking_known')),
     sa.CheckConstraint("status IN ('draft','open','closed','decided','archived')", name=op.f('ck_calls_status_known')),
     sa.CheckConstraint('budget_pool >= 0 AND per_project_cap >= 0', name=op.f('ck_calls_amounts_nonneg')),
     sa.CheckConstraint('closes_at > opens_at', name=op.f('ck_calls_window_order')),
+    sa.CheckConstraint('decision_hours IS NULL OR decision_hours > 0', name=op.f('ck_calls_decision_hours_positive')),
     sa.CheckConstraint('max_personnel_share >= 0 AND max_personnel_share <= 100', name=op.f('ck_calls_personnel_pct')),
     sa.CheckConstraint('min_matching_share >= 0 AND min_matching_share <= 100', name=op.f('ck_calls_matching_pct')),
     sa.CheckConstraint('per_project_cap <= budget_pool', name=op.f('ck_calls_cap_within_pool')),
+    sa.CheckConstraint('report_every_days IS NULL OR report_every_days > 0', name=op.f('ck_calls_report_every_positive')),
     sa.CheckConstraint('report_grace_days >= 0', name=op.f('ck_calls_grace_nonneg')),
     sa.CheckConstraint('reviewers_per_proposal >= 1', name=op.f('ck_calls_reviewers_positive')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_calls_created_by_id_users')),
@@ -450,6 +457,7 @@ def upgrade():
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('category', sa.String(length=30), nullable=True),
+    sa.Column('capability', sa.String(length=20), nullable=True),
     sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('need_analysis', sa.Text(), nullable=False),
     sa.Column('objectives', sa.Text(), nullable=False),
