@@ -161,6 +161,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public_disclosure_bp, url_prefix="/public")
     app.register_blueprint(disclosures_bp, url_prefix="/organisations")
+    from grants.registry.views import bp as registry_bp
+
+    app.register_blueprint(registry_bp)
     from grants.api import resources  # noqa: F401  (registers the API's resources on its blueprint)
     from grants.api.admin import bp as api_admin_bp
     from grants.api.views import PREFIX as API_PREFIX

@@ -1,6 +1,6 @@
 """Every flask command, registered one way (`init_app`): seed-demo, create-user, outbox deliver,
-and each area's group (calls tick, reviews remind, contracts render, fonts build). Blueprints
-register no commands."""
+and each area's group (calls tick, reviews remind, milestones remind, registry remind, contracts
+render, fonts build). Blueprints register no commands."""
 from __future__ import annotations
 
 import click
@@ -56,8 +56,9 @@ def init_app(app) -> None:
     from grants.contracts.cli import contracts_cli
     from grants.panel.cli import reviews_cli
     from grants.pdf.cli import fonts_cli
+    from grants.registry.cli import registry_cli
     from grants.reports.cli import milestones_cli
 
     for command in (outbox_cli, create_user, seed_demo, calls_cli, reviews_cli, contracts_cli, fonts_cli,
-                    milestones_cli):
+                    milestones_cli, registry_cli):
         app.cli.add_command(command)

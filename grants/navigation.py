@@ -149,6 +149,9 @@ REGISTRY: dict[str, Crumb] = {
     "organisations.edit": crumb("organisations.detail", _l("Edit")),
     "organisations.members": crumb("organisations.detail", _l("Members")),
     "organisation_records.edit": crumb("organisations.detail", _l("Registration records")),
+    "registry.declaration": crumb("organisations.detail", _l("Emergency capabilities")),
+    "registry.search": crumb("organisations.index", _l("Emergency capability registry"),
+                             permissions.can_search_registry),
     # public side
     "public.calls": crumb("main.index", _l("Calls for proposals")),
     "public.call": crumb("public.calls", _call_title),

@@ -75,6 +75,16 @@ def can_verify_organisation(user, org) -> bool:
     return ORGANISATION.allows(org, "verified", user)
 
 
+def can_declare_capabilities(user, org) -> bool:
+    """The organisation's members (applicants) keep its emergency capability declaration."""
+    return is_member(user, org.id) and user.has_role("applicant")
+
+
+def can_search_registry(user) -> bool:
+    """Staff search the emergency capability registry (with the private 24-hour contacts) and invite."""
+    return is_staff(user)
+
+
 def can_manage_organisation_records(user, org) -> bool:
     """Grade, annual inspection, 失信 flag: staff only."""
     return is_staff(user)

@@ -3,6 +3,12 @@ from grants.models.api import ApiCall, ApiToken  # noqa: F401
 from grants.models.audit import AuditEvent, OutboxMessage  # noqa: F401
 from grants.models.award import Award, AwardNotice, Objection  # noqa: F401
 from grants.models.call import Call, CallAttachment, RubricCriterion, TrancheRule  # noqa: F401
+from grants.models.capability import (  # noqa: F401
+    CallInvitation,
+    CapabilityDeclaration,
+    DeclaredCapability,
+    DeclaredDistrict,
+)
 from grants.models.contract import Contract, ContractCounter, ContractTemplate, ContractVersion  # noqa: F401
 from grants.models.disclosure import AnnualDisclosure, EnforcementRecord  # noqa: F401
 from grants.models.files import StoredFile  # noqa: F401

@@ -21,7 +21,7 @@ from grants.extensions import db
 from grants.labels import CATEGORY_LABELS
 from grants.models import Award, AwardNotice, Call, Contract, Disbursement, Organisation, Proposal, User
 from grants.money import quantize
-from grants.services import hub
+from grants.services import hub, registry
 from grants.services import proposals as proposal_service
 from grants.services.proposals import SCREENING_STATUSES, timelines
 from grants.timeutil import local_today, now_utc, to_local
@@ -61,6 +61,8 @@ class Dashboard:
     # (call, proposals waiting for screening), calls with submissions, latest closing first
     screening_calls: list[tuple[Call, int]] = field(default_factory=list)
     open_calls: list[OpenCall] = field(default_factory=list)
+    # 定向邀请: the organisation's invitations to calls still open (services.registry)
+    invitations: list = field(default_factory=list)
     staff_todo: list[Todo] = field(default_factory=list)
     finance_todo: list[Todo] = field(default_factory=list)
     reviewer_todo: list[Todo] = field(default_factory=list)
@@ -309,6 +311,7 @@ def for_user(actor: User) -> Dashboard:
     if board.org is not None:
         board.proposals = my_proposals(board.org)
         board.open_calls = open_calls_for(board.org)
+        board.invitations = registry.invitations_for(board.org.id)
     if permissions.can_screen_proposals(actor):
         board.screening_calls = screening_calls()
     if permissions.is_staff(actor) or permissions.is_finance(actor):

@@ -12,6 +12,7 @@ from grants.extensions import db
 from grants.models import (
     AwardNotice,
     Call,
+    CallInvitation,
     Contract,
     Milestone,
     Proposal,
@@ -42,6 +43,7 @@ class CallHub:
     reports: dict[str, int] = field(default_factory=dict)     # to_review, due_soon, overdue, accepted
     money: dict[str, Decimal] = field(default_factory=dict)   # pool, awarded, paid, … (services.finance)
     notice: AwardNotice | None = None
+    invited: int = 0                                           # organisations invited (定向邀请)
     next_report_due: date | None = None
     deadlines: list[tuple[str, datetime | date]] = field(default_factory=list)
 
@@ -101,21 +103,29 @@ def report_counts(call_ids: list[int], today: date, soon_days: int = DUE_SOON_DA
     return out
 
 
-def _by_status(call_id: int, *models) -> list[dict[str, int]]:
-    """Per model, the call's rows counted by status: one UNION ALL statement."""
+def _by_status(call_id: int, *models) -> tuple[list[dict[str, int]], int]:
+    """Per model, the call's rows counted by status, and the organisations invited to the call:
+    one UNION ALL statement."""
     parts = [select(literal(i).label("part"), m.status, func.count()).where(m.call_id == call_id)
              .group_by(m.status) for i, m in enumerate(models)]
+    invited_part = len(models)
+    parts.append(select(literal(invited_part).label("part"), literal("invited").label("status"), func.count())
+                 .select_from(CallInvitation).where(CallInvitation.call_id == call_id))
     out: list[dict[str, int]] = [{} for _ in models]
+    invited = 0
     for part, status, n in db.session.execute(union_all(*parts)).all():
-        out[part][status] = n
-    return out
+        if part == invited_part:
+            invited = int(n)
+        else:
+            out[part][status] = n
+    return out, invited
 
 
 def for_call(call: Call, today: date | None = None) -> CallHub:
     """Everything the hub shows about `call`, in seven statements whatever the call's size."""
     today = today or local_today()
     hub = CallHub(call=call)
-    hub.proposals, hub.awards, hub.contracts = _by_status(call.id, Proposal, Award, Contract)
+    (hub.proposals, hub.awards, hub.contracts), hub.invited = _by_status(call.id, Proposal, Award, Contract)
     hub.reviews = review_counts([call.id])[call.id]
     reports = report_counts([call.id], today)[call.id]
     hub.next_report_due = reports.pop("next_due")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-28 04:51:04.931872
+Create Date: 2026-11-28 05:12:16.972954
 
 """
 from alembic import op
@@ -347,6 +347,57 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_call_attachments_call_id'), ['call_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_call_attachments_stored_file_id'), ['stored_file_id'], unique=False)
 
+    op.create_table('call_invitations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('call_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('invited_by_id', sa.Integer(), nullable=True),
+    sa.Column('invited_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_call_invitations_call_id_calls'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['invited_by_id'], ['users.id'], name=op.f('fk_call_invitations_invited_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_call_invitations_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_call_invitations')),
+    sa.UniqueConstraint('call_id', 'organisation_id', name='uq_call_invitations_call_org')
+    )
+    with op.batch_alter_table('call_invitations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_call_invitations_call_id'), ['call_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_call_invitations_organisation_id'), ['organisation_id'], unique=False)
+
+    op.create_table('capability_declarations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('people_available', sa.Integer(), nullable=False),
+    sa.Column('volunteers_available', sa.Integer(), nullable=False),
+    sa.Column('counsellors', sa.Integer(), nullable=False),
+    sa.Column('social_workers', sa.Integer(), nullable=False),
+    sa.Column('medical_staff', sa.Integer(), nullable=False),
+    sa.Column('other_certified', sa.Integer(), nullable=False),
+    sa.Column('certified_note', sa.Text(), nullable=False),
+    sa.Column('equipment', sa.Text(), nullable=False),
+    sa.Column('contact_name', sa.String(length=100), nullable=False),
+    sa.Column('contact_phone', sa.String(length=30), nullable=False),
+    sa.Column('confirmed_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('confirmed_by_id', sa.Integer(), nullable=True),
+    sa.Column('reminded_at', grants.models.types.UTCDateTime(), nullable=True),
+    sa.Column('created_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', grants.models.types.UTCDateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint('counsellors >= 0', name=op.f('ck_capability_declarations_counsellors_not_negative')),
+    sa.CheckConstraint('medical_staff >= 0', name=op.f('ck_capability_declarations_medical_staff_not_negative')),
+    sa.CheckConstraint('other_certified >= 0', name=op.f('ck_capability_declarations_other_certified_not_negative')),
+    sa.CheckConstraint('people_available >= 0', name=op.f('ck_capability_declarations_people_available_not_negative')),
+    sa.CheckConstraint('social_workers >= 0', name=op.f('ck_capability_declarations_social_workers_not_negative')),
+    sa.CheckConstraint('volunteers_available >= 0', name=op.f('ck_capability_declarations_volunteers_available_not_negative')),
+    sa.ForeignKeyConstraint(['confirmed_by_id'], ['users.id'], name=op.f('fk_capability_declarations_confirmed_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_capability_declarations_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_capability_declarations')),
+    sa.UniqueConstraint('organisation_id', name=op.f('uq_capability_declarations_organisation_id'))
+    )
+    with op.batch_alter_table('capability_declarations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_capability_declarations_confirmed_at'), ['confirmed_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_capability_declarations_people_available'), ['people_available'], unique=False)
+        batch_op.create_index(batch_op.f('ix_capability_declarations_volunteers_available'), ['volunteers_available'], unique=False)
+
     op.create_table('contract_templates',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('call_id', sa.Integer(), nullable=False),
@@ -633,6 +684,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_conflicts_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_conflicts_proposal_id'), ['proposal_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_conflicts_reviewer_id'), ['reviewer_id'], unique=False)
+
+    op.create_table('declared_capabilities',
+    sa.Column('declaration_id', sa.Integer(), nullable=False),
+    sa.Column('capability', sa.String(length=30), nullable=False),
+    sa.ForeignKeyConstraint(['declaration_id'], ['capability_declarations.id'], name=op.f('fk_declared_capabilities_declaration_id_capability_declarations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('declaration_id', 'capability', name=op.f('pk_declared_capabilities'))
+    )
+    with op.batch_alter_table('declared_capabilities', schema=None) as batch_op:
+        batch_op.create_index('ix_declared_capabilities_capability', ['capability', 'declaration_id'], unique=False)
+
+    op.create_table('declared_districts',
+    sa.Column('declaration_id', sa.Integer(), nullable=False),
+    sa.Column('district', sa.String(length=50), nullable=False),
+    sa.ForeignKeyConstraint(['declaration_id'], ['capability_declarations.id'], name=op.f('fk_declared_districts_declaration_id_capability_declarations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('declaration_id', 'district', name=op.f('pk_declared_districts'))
+    )
+    with op.batch_alter_table('declared_districts', schema=None) as batch_op:
+        batch_op.create_index('ix_declared_districts_district', ['district', 'declaration_id'], unique=False)
 
     op.create_table('indicators',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1133,6 +1202,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_indicators_proposal_id'))
 
     op.drop_table('indicators')
+    with op.batch_alter_table('declared_districts', schema=None) as batch_op:
+        batch_op.drop_index('ix_declared_districts_district')
+
+    op.drop_table('declared_districts')
+    with op.batch_alter_table('declared_capabilities', schema=None) as batch_op:
+        batch_op.drop_index('ix_declared_capabilities_capability')
+
+    op.drop_table('declared_capabilities')
     with op.batch_alter_table('conflicts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_conflicts_reviewer_id'))
         batch_op.drop_index(batch_op.f('ix_conflicts_proposal_id'))
@@ -1200,6 +1277,17 @@ def downgrade():
 
     op.drop_table('enforcement_records')
     op.drop_table('contract_templates')
+    with op.batch_alter_table('capability_declarations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_capability_declarations_volunteers_available'))
+        batch_op.drop_index(batch_op.f('ix_capability_declarations_people_available'))
+        batch_op.drop_index(batch_op.f('ix_capability_declarations_confirmed_at'))
+
+    op.drop_table('capability_declarations')
+    with op.batch_alter_table('call_invitations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_call_invitations_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_call_invitations_call_id'))
+
+    op.drop_table('call_invitations')
     with op.batch_alter_table('call_attachments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_call_attachments_stored_file_id'))
         batch_op.drop_index(batch_op.f('ix_call_attachments_call_id'))
