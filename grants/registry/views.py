@@ -44,9 +44,23 @@ def declaration(org_id):
         else:
             flash(_("Your emergency capabilities are saved and confirmed as current."), "success")
             return redirect(url_for("registry.declaration", org_id=org.id))
+    elif form.is_submitted() and form.errors:
+        _add_rule_errors(form)
     status = 422 if request.method == "POST" else 200
     return render_template("registry/declaration.html", org=org, form=form, declaration=current,
                            stale=current is not None and service.is_stale(current), confirm_form=CsrfForm()), status
+
+
+def _add_rule_errors(form) -> None:
+    """Fields the form could read are still checked by the service's rules, so one submission shows
+    every problem (not the typing mistakes first and the rest after the next try)."""
+    readable = {k: v for k, v in form.values().items() if not getattr(form, k).errors}
+    try:
+        service.check_declaration(readable)
+    except ServiceError as exc:
+        for name, messages in exc.field_errors.items():
+            if name in readable:
+                getattr(form, name).errors = list(getattr(form, name).errors) + list(messages)
 
 
 @bp.route("/organisations/<int:org_id>/capabilities/confirm", methods=["POST"])

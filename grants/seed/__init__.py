@@ -9,7 +9,7 @@ import importlib
 
 STEPS = ["grants.seed.core", "grants.seed.accounts", "grants.seed.calls", "grants.seed.proposals", "grants.seed.panel",
          "grants.seed.reviews", "grants.seed.awards", "grants.seed.reports", "grants.seed.finance",
-         "grants.seed.disclosure", "grants.seed.spotchecks", "grants.seed.site"]
+         "grants.seed.disclosure", "grants.seed.spotchecks", "grants.seed.site", "grants.seed.registry"]
 
 
 def run() -> list[tuple[str, str]]:

@@ -52,7 +52,7 @@ def is_stale(declaration: CapabilityDeclaration, now: datetime | None = None) ->
     return declaration.confirmed_at < (now or now_utc()) - STALE_AFTER
 
 
-def _clean(data: dict) -> dict:
+def check_declaration(data: dict) -> dict:
     """The declaration's values, checked; ServiceError naming every bad field at once."""
     errors: dict[str, list[str]] = {}
     out: dict = {}
@@ -106,7 +106,7 @@ def _clean(data: dict) -> dict:
 
 def save_declaration(actor, org: Organisation, data: dict, now: datetime | None = None) -> CapabilityDeclaration:
     """Create or replace `org`'s declaration; saving it also confirms it as current."""
-    values = _clean(data)
+    values = check_declaration(data)
     now = now or now_utc()
     with atomic():
         lock(org)

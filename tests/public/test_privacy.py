@@ -12,6 +12,7 @@ from grants.models import (
     AwardNotice,
     Call,
     CallAttachment,
+    CapabilityDeclaration,
     ContractVersion,
     CriterionScore,
     Disbursement,
@@ -60,6 +61,9 @@ def _private_values() -> set[str]:
     values |= set(db.session.scalars(select(Evaluation.text)))
     values |= set(db.session.scalars(select(Disbursement.payment_reference)))
     values |= set(db.session.scalars(select(Disbursement.invoice_name)))
+    # The 24-hour contacts of the emergency capability registry (staff only).
+    for d in db.session.scalars(select(CapabilityDeclaration)):
+        values |= {d.contact_name, d.contact_phone}
     return {v for v in values if v and len(v.strip()) >= 4}
 
 
@@ -107,6 +111,7 @@ def test_no_public_page_shows_a_private_value(app, client, runner):
     private = _private_values()
     assert {"欧阳举报人", "13987654321", "org1@demo.org.cn"} <= private
     assert any(v.startswith("1204 0600 0920") for v in private)
+    assert sum(v.startswith("1390573") for v in private) >= 30  # the registry's 24-hour phones
     urls = _urls(app)
     shown = 0
     leaks = []

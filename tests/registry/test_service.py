@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 
 from grants.extensions import db
 from grants.models import AuditEvent, CallInvitation, CapabilityDeclaration, DeclaredCapability, OutboxMessage
-from grants.services import ServiceError
-from grants.services import registry
+from grants.services import ServiceError, registry
 from grants.services.registry import Filters
 from grants.timeutil import now_utc
 from tests.factories import create_applicant, create_call, create_org, create_user
@@ -197,7 +196,7 @@ def test_reminder_goes_to_stale_declarations_once_a_year():
     assert registry.remind(now=fixed) == 1
     mails = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "registry.remind")))
     assert [m.recipient_id for m in mails] == [member.id]
-    assert "/organisations/%d/capabilities" % stale_org.id in mails[0].body
+    assert f"/organisations/{stale_org.id}/capabilities" in mails[0].body
     # Again the same day, and a month later: nothing.
     assert registry.remind(now=fixed) == 0
     assert registry.remind(now=fixed + timedelta(days=30)) == 0
